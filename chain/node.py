@@ -1,0 +1,280 @@
+"""The node: genesis, block production (instant, interval or on demand), durable import, queries.
+
+A block is acknowledged (returned, announced to subscribers) only after the store has made it durable.
+On restart the node loads the head state from its data directory and goes on from there.
+"""
+from __future__ import annotations
+
+import json
+import threading
+
+from pathlib import Path
+from typing import Any, Callable
+
+from chain.block import Block, Header, build_block, execute_block, genesis_block
+from chain.crypto import DEV_ACCOUNTS, dev_keypair
+from chain.errors import BlockError, InvalidTransaction, StoreError
+from chain.extrinsic import Extrinsic, decode_extrinsic
+from chain.pool import TransactionPool
+from chain.runtime import Runtime
+from chain.storage import StateBackend
+from chain.store import BlockStore
+from chain.trie import StateTrie
+from chain.types import UNIT
+
+DEFAULT_GENESIS_TIME_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: simulated calendars start here
+
+Listener = Callable[[str, dict[str, Any]], None]
+
+
+def dev_genesis_config(blocks_per_day: int = 24, genesis_time_ms: int = DEFAULT_GENESIS_TIME_MS,
+                       extra_balances: list[tuple[bytes, int]] | None = None) -> dict[str, Any]:
+    """The --dev chain: //Alice .. //Ferdie funded with 1,000,000 PUI each (sr25519), Alice is sudo."""
+    alice = dev_keypair("Alice").public
+    balances = [(dev_keypair(n).public, 1_000_000 * UNIT) for n in DEV_ACCOUNTS]
+    return {
+        "name": "Puhui Development",
+        "blocks_per_day": blocks_per_day,
+        "genesis_time_ms": genesis_time_ms,
+        "balances": balances + list(extra_balances or []),
+        "sudo_key": alice,
+    }
+
+
+def config_to_json(config: dict[str, Any]) -> str:
+    def enc(v: Any) -> Any:
+        if isinstance(v, bytes):
+            return {"hex": v.hex()}
+        if isinstance(v, (list, tuple)):
+            return [enc(x) for x in v]
+        if isinstance(v, dict):
+            return {k: enc(x) for k, x in v.items()}
+        return v
+
+    return json.dumps(enc(config), sort_keys=True)
+
+
+def config_from_json(text: str) -> dict[str, Any]:
+    def dec(v: Any) -> Any:
+        if isinstance(v, dict):
+            return bytes.fromhex(v["hex"]) if set(v) == {"hex"} else {k: dec(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [dec(x) for x in v]
+        return v
+
+    return dec(json.loads(text))
+
+
+class Node:
+    """One chain: runtime, state trie, pool and durable store behind one lock."""
+
+    def __init__(self, base_path: str | Path, genesis_config: dict[str, Any] | None = None, *,
+                 seal: str = "instant", check_signatures: bool = True):
+        if seal not in ("instant", "manual", "interval"):
+            raise ValueError(f"unknown seal mode {seal!r} (instant, manual or interval)")
+        self.base_path = Path(base_path)
+        self.base_path.mkdir(parents=True, exist_ok=True)
+        self.seal = seal
+        self.check_signatures = check_signatures
+        self.lock = threading.RLock()
+        self.listeners: list[Listener] = []
+        self.store = BlockStore(self.base_path)
+        self.rt = Runtime()
+        if self.store.head() is None:
+            self._create(genesis_config or dev_genesis_config())
+        else:
+            self._load()
+        self.pool = TransactionPool(self.rt)
+        self.rt.prepare_for_validation(self.head.number, self.head.hash)
+        self._interval_thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # -- start ----------------------------------------------------------------------------------------
+    def _create(self, config: dict[str, Any]) -> None:
+        header, self.trie, changes = genesis_block(self.rt, config)
+        self.store.set_meta("genesis_config", config_to_json(config))
+        self.store.set_meta("chain_name", str(config.get("name", "Puhui")))
+        self.store.append_block(0, header.hash, bytes(32), header.encode(), [], changes, b"")
+        self.head = header
+        self.genesis_config = config
+
+    def _load(self) -> None:
+        text = self.store.get_meta("genesis_config")
+        if text is None:
+            raise StoreError(f"{self.base_path} has blocks but no genesis config: not a Puhui data directory")
+        self.genesis_config = config_from_json(text)
+        self.rt.backend = StateBackend(self.store.current_state())
+        self.rt.state = type(self.rt.state)(self.rt.backend)
+        self.trie = StateTrie.from_items(self.rt.backend.items())
+        number, _ = self.store.head()  # type: ignore[misc]
+        head = self.store.get_block(number)
+        assert head is not None
+        self.head = Header.decode(head.header)
+        if self.head.state_root != self.trie.root:
+            raise StoreError(f"state at head #{number} does not match its state root; run `python -m chain verify`")
+        genesis = self.store.block_hash(0)
+        assert genesis is not None
+        self.rt.genesis_hash = genesis
+
+    @property
+    def chain_name(self) -> str:
+        return str(self.genesis_config.get("name", "Puhui"))
+
+    @property
+    def genesis_hash(self) -> bytes:
+        return self.rt.genesis_hash
+
+    # -- submitting --------------------------------------------------------------------------------------
+    def submit(self, raw: bytes) -> bytes:
+        """Validate into the pool (InvalidTransaction if not valid); with instant seal, seal a block."""
+        with self.lock:
+            h = self.pool.submit(raw)
+            self._notify("ready", {"hash": h})
+            if self.seal == "instant":
+                self.produce_block()
+            return h
+
+    def submit_many(self, raws: list[bytes], seal: bool | None = None) -> list[bytes | InvalidTransaction]:
+        with self.lock:
+            results = self.pool.submit_many(raws)
+            for r in results:
+                if isinstance(r, bytes):
+                    self._notify("ready", {"hash": r})
+            if seal if seal is not None else self.seal == "instant":
+                while self.pool.status().ready:
+                    self.produce_block()
+            return results
+
+    # -- producing -----------------------------------------------------------------------------------------
+    def produce_block(self, max_extrinsics: int | None = None, now_ms: int | None = None) -> Header:
+        """Seal the next block from the pool; returns its header once it is durable."""
+        with self.lock:
+            pending = self.pool.ready(max_extrinsics)
+            built = build_block(self.rt, self.trie, self.head, pending, now_ms=now_ms,
+                                check_signatures=False)
+            block = built.block
+            try:
+                self.store.append_block(block.header.number, block.hash, block.header.parent_hash,
+                                        block.header.encode(), block.extrinsics, built.changes, built.events)
+            except BaseException:
+                self._reload_after_failure()
+                raise
+            self.head = block.header
+            self.rt.prepare_for_validation(self.head.number, self.head.hash)
+            included = [decode_extrinsic(x).hash for x in block.extrinsics]
+            self.pool.prune(included, [xt.hash for xt, _ in built.rejected])
+            self._notify("block", {"header": block.header, "extrinsics": included})
+            for xt, exc in built.rejected:
+                self._notify("invalid", {"hash": xt.hash, "error": exc})
+            return block.header
+
+    def _reload_after_failure(self) -> None:
+        """The store refused a block: forget the unsaved state and reload the durable head."""
+        self.rt = Runtime()
+        self._load()
+        self.pool.rt = self.rt
+        self.rt.prepare_for_validation(self.head.number, self.head.hash)
+
+    def start_interval(self, seconds: float) -> None:
+        """Produce a block every `seconds` in a background thread (empty blocks included)."""
+        def loop() -> None:
+            while not self._stop.wait(seconds):
+                self.produce_block()
+
+        self._stop.clear()
+        self._interval_thread = threading.Thread(target=loop, name="block-production", daemon=True)
+        self._interval_thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._interval_thread:
+            self._interval_thread.join(timeout=5)
+        self.store.close()
+
+    def __enter__(self) -> "Node":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- subscriptions --------------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
+
+    def _notify(self, kind: str, payload: dict[str, Any]) -> None:
+        for fn in list(self.listeners):
+            try:
+                fn(kind, payload)
+            except Exception:  # a broken subscriber must not stop block production
+                pass
+
+    # -- queries ----------------------------------------------------------------------------------------
+    def block_hash(self, number: int) -> bytes | None:
+        return self.store.block_hash(number)
+
+    def block_number(self, block_hash: bytes) -> int | None:
+        return self.store.block_number(block_hash)
+
+    def get_block(self, number: int) -> Block | None:
+        stored = self.store.get_block(number)
+        if stored is None:
+            return None
+        return Block(Header.decode(stored.header), list(stored.extrinsics))
+
+    def storage(self, key: bytes, at: int | None = None) -> bytes | None:
+        """A storage value at the head, or as of block `at`."""
+        if at is None or at == self.head.number:
+            with self.lock:
+                return self.rt.backend.get(key)
+        return self.store.storage_at(key, at)
+
+    def events(self, number: int) -> list[dict[str, Any]]:
+        raw = self.storage(self.rt.events_key, number)
+        return self.rt.decode_events(raw) if raw else []
+
+    def account(self, who: bytes) -> dict[str, Any]:
+        with self.lock:
+            return self.rt.system.Account.get(who)
+
+    def next_nonce(self, who: bytes) -> int:
+        with self.lock:
+            n = self.pool._next_nonce.get(who)
+            return n if n is not None else self.rt.system.Account.get(who)["nonce"]
+
+
+def verify_chain(base_path: str | Path, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-execute the stored chain from genesis, checking every hash and root; returns the head number.
+
+    Raises BlockError (with the block number and what mismatched) or StoreError.
+    """
+    with BlockStore(base_path, read_only=True) as store:
+        head = store.head()
+        if head is None:
+            raise StoreError(f"{base_path} holds no chain")
+        text = store.get_meta("genesis_config")
+        if text is None:
+            raise StoreError("no genesis config in the store")
+        rt = Runtime()
+        header, trie, _ = genesis_block(rt, config_from_json(text))
+        g = store.get_block(0)
+        if g is None or g.header != header.encode():
+            raise BlockError(0, "genesis header does not match the genesis config")
+        if g.hash != header.hash:
+            raise BlockError(0, "stored genesis hash does not match its header")
+        parent = header
+        for stored in store.iter_blocks(1, head[0]):
+            h = Header.decode(stored.header)
+            if stored.hash != h.hash:
+                raise BlockError(stored.number, f"stored hash 0x{stored.hash.hex()} is not the header's hash 0x{h.hash.hex()}")
+            if h.number != stored.number:
+                raise BlockError(stored.number, f"header says number {h.number}")
+            changes = execute_block(rt, trie, parent, Block(h, list(stored.extrinsics)))
+            if changes != stored.state_changes:
+                raise BlockError(stored.number, "stored state changes differ from re-execution")
+            parent = h
+            if progress:
+                progress(stored.number, head[0])
+        return head[0]
+
+

@@ -1,0 +1,133 @@
+"""The chain state: committed key/value storage and the per-block overlay with transactions.
+
+`StateBackend` holds the state as of the last imported block (a dict for reads, a sorted key index for
+prefix iteration). `Overlay` collects one block's changes on top of it and supports nested storage
+transactions, so a failing call is rolled back while the block goes on. At block end the overlay's
+`changes` are what the state root (chain/trie.py) and the store (chain/store.py) receive.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Mapping
+
+from sortedcontainers import SortedList
+
+_ABSENT = object()
+
+
+class StateBackend:
+    """Committed state: key -> value, iterable by prefix in key order."""
+
+    def __init__(self, items: Iterable[tuple[bytes, bytes]] = ()):
+        self._data: dict[bytes, bytes] = dict(items)
+        self._keys = SortedList(self._data)
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._data.get(key)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def items(self) -> Iterator[tuple[bytes, bytes]]:
+        return iter(self._data.items())
+
+    def iter_prefix(self, prefix: bytes, start_after: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        lo = prefix if start_after is None or start_after < prefix else start_after
+        for k in self._keys.irange(lo, inclusive=(start_after is None or start_after < prefix, True)):
+            if not k.startswith(prefix):
+                break
+            yield k, self._data[k]
+
+    def apply(self, changes: Mapping[bytes, bytes | None]) -> None:
+        data, keys = self._data, self._keys
+        for k, v in changes.items():
+            if v is None:
+                if data.pop(k, None) is not None:
+                    keys.remove(k)
+            else:
+                if k not in data:
+                    keys.add(k)
+                data[k] = v
+
+    def copy(self) -> "StateBackend":
+        return StateBackend(self._data.items())
+
+
+class Overlay:
+    """One block's changes over a backend, with nested transactions (journal of prior values)."""
+
+    def __init__(self, backend: StateBackend):
+        self.backend = backend
+        self.changes: dict[bytes, bytes | None] = {}
+        self._journal: list[dict[bytes, object]] = []
+
+    # reads ------------------------------------------------------------------------------------------
+    def get(self, key: bytes) -> bytes | None:
+        if key in self.changes:
+            return self.changes[key]
+        return self.backend.get(key)
+
+    def iter_prefix(self, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) under prefix in key order, merging the block's changes over the backend."""
+        mine = sorted(k for k in self.changes if k.startswith(prefix))
+        base = self.backend.iter_prefix(prefix)
+        nb = next(base, None)
+        i = 0
+        while nb is not None or i < len(mine):
+            if i < len(mine) and (nb is None or mine[i] <= nb[0]):
+                k = mine[i]
+                i += 1
+                if nb is not None and nb[0] == k:
+                    nb = next(base, None)
+                v = self.changes[k]
+                if v is not None:
+                    yield k, v
+            else:
+                assert nb is not None
+                yield nb
+                nb = next(base, None)
+
+    # writes -----------------------------------------------------------------------------------------
+    def _record(self, key: bytes) -> None:
+        if self._journal:
+            top = self._journal[-1]
+            if key not in top:
+                top[key] = self.changes.get(key, _ABSENT)
+
+    def set(self, key: bytes, value: bytes) -> None:
+        self._record(key)
+        self.changes[key] = value
+
+    def delete(self, key: bytes) -> None:
+        self._record(key)
+        self.changes[key] = None
+
+    # transactions -----------------------------------------------------------------------------------
+    def start_transaction(self) -> None:
+        self._journal.append({})
+
+    def commit_transaction(self) -> None:
+        top = self._journal.pop()
+        if self._journal:
+            outer = self._journal[-1]
+            for k, old in top.items():
+                outer.setdefault(k, old)
+
+    def rollback_transaction(self) -> None:
+        top = self._journal.pop()
+        for k, old in top.items():
+            if old is _ABSENT:
+                self.changes.pop(k, None)
+            else:
+                self.changes[k] = old  # type: ignore[assignment]
+
+    @property
+    def transaction_depth(self) -> int:
+        return len(self._journal)
+
+    def effective_changes(self) -> dict[bytes, bytes | None]:
+        """Changes that differ from the backend (a set back to the committed value is no change)."""
+        out = {}
+        for k, v in self.changes.items():
+            if self.backend.get(k) != v:
+                out[k] = v
+        return out
