@@ -24,6 +24,15 @@ from chain.types import UNIT
 
 DEFAULT_GENESIS_TIME_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: simulated calendars start here
 
+# Asset 0 is the USD stable token; the others are local-currency tokens of the demo corridors.
+DEFAULT_ASSETS: list[dict[str, Any]] = [
+    {"id": 0, "symbol": "USDP", "name": "Puhui USD (stable)", "decimals": 6, "country": "", "is_stable": True},
+    {"id": 1, "symbol": "KESP", "name": "Kenyan shilling token", "decimals": 2, "country": "KE"},
+    {"id": 2, "symbol": "PHPP", "name": "Philippine peso token", "decimals": 2, "country": "PH"},
+    {"id": 3, "symbol": "NGNP", "name": "Nigerian naira token", "decimals": 2, "country": "NG"},
+    {"id": 4, "symbol": "GTQP", "name": "Guatemalan quetzal token", "decimals": 2, "country": "GT"},
+]
+
 Listener = Callable[[str, dict[str, Any]], None]
 
 
@@ -38,6 +47,7 @@ def dev_genesis_config(blocks_per_day: int = 24, genesis_time_ms: int = DEFAULT_
         "genesis_time_ms": genesis_time_ms,
         "balances": balances + list(extra_balances or []),
         "sudo_key": alice,
+        "assets": DEFAULT_ASSETS,
     }
 
 

@@ -150,7 +150,7 @@ class Runtime:
         return self.system.BlocksPerDay.get()
 
     # -- calls ---------------------------------------------------------------------------------------
-    def make_call(self, pallet: str, name: str, **args: Any) -> tuple[str, tuple[str, Any]]:
+    def make_call(self, pallet: str, name: str, /, **args: Any) -> tuple[str, tuple[str, Any]]:
         """A call value, checked against the declaration (unknown pallet or call -> UnknownCall)."""
         p = self.by_name.get(pallet)
         if p is None:

@@ -42,7 +42,7 @@ class TestChain:
             return ROOT
         return Origin.signed(account(who) if isinstance(who, str) else who)
 
-    def dispatch(self, who: str | bytes | Origin | None, pallet: str, call: str, **args: Any) -> None:
+    def dispatch(self, who: str | bytes | Origin | None, pallet: str, call: str, /, **args: Any) -> None:
         """Dispatch a call (through its SCALE encoding, as a real extrinsic would) from an origin."""
         value = self.rt.make_call(pallet, call, **args)
         value = self.rt.decode_call(self.rt.encode_call(value))
@@ -52,7 +52,7 @@ class TestChain:
     def snapshot(self) -> tuple[dict[bytes, bytes | None], int]:
         return dict(self.rt.state.changes), len(self.rt.events)
 
-    def assert_noop(self, error: str, who: Any, pallet: str, call: str, **args: Any) -> ModuleError | DispatchError:
+    def assert_noop(self, error: str, who: Any, pallet: str, call: str, /, **args: Any) -> ModuleError | DispatchError:
         """The call fails with the named error and leaves storage and events exactly as they were."""
         before_changes = self.rt.state.effective_changes()
         before_events = len(self.rt.events)

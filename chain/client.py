@@ -1,0 +1,282 @@
+"""The one chain client interface the dashboard and the indexer use, for both backends.
+
+`EmbeddedClient` runs the native node in-process (the default: nothing to install or start).
+`RemoteClient` (chain/remote.py) talks to any Substrate node over JSON-RPC through substrate-interface.
+Both return the same plain shapes, with values in chain/codec.py's Python forms: account ids and hashes
+as `bytes`, balances as `int`, enums as `(variant, payload)`, structs as `dict`. Pages and analytics must
+not reach past this interface into chain internals.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Protocol
+
+from chain.errors import ChainError, InvalidTransaction
+from chain.extrinsic import Signer, decode_extrinsic, sign_extrinsic
+from chain.types import SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, mortal_era
+
+
+class PalletMissing(ChainError):
+    """Raised when a page or query needs a pallet the connected chain does not have."""
+
+    def __init__(self, pallet: str, chain: str = "this chain"):
+        self.pallet = pallet
+        super().__init__(f"{chain} has no {pallet} pallet")
+
+
+@dataclass(frozen=True)
+class ChainInfo:
+    name: str
+    genesis_hash: bytes
+    spec_name: str
+    spec_version: int
+    tx_version: int
+    token_symbol: str
+    token_decimals: int
+    ss58_prefix: int
+    pallets: tuple[str, ...]
+    blocks_per_day: int
+    backend: str  # "embedded" | "remote"
+
+
+@dataclass(frozen=True)
+class DecodedEvent:
+    index: int  # position in the block's event list
+    extrinsic_index: int | None  # None for Initialization / Finalization phases
+    pallet: str
+    event: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DecodedExtrinsic:
+    index: int
+    hash: bytes
+    signer: bytes | None
+    nonce: int | None
+    tip: int
+    pallet: str
+    call: str
+    args: dict[str, Any]
+    success: bool
+    error: str | None  # "Pallet.ErrorName" or the DispatchError variant
+    fee: int
+    length: int
+
+
+@dataclass(frozen=True)
+class DecodedBlock:
+    number: int
+    hash: bytes
+    parent_hash: bytes
+    state_root: bytes
+    extrinsics_root: bytes
+    timestamp_ms: int
+    extrinsics: list[DecodedExtrinsic]
+    events: list[DecodedEvent]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of a submitted extrinsic."""
+
+    hash: bytes
+    block_number: int
+    block_hash: bytes
+    extrinsic_index: int
+    success: bool
+    error: str | None
+    events: list[DecodedEvent] = field(default_factory=list)
+
+
+class ChainClient(Protocol):
+    def info(self) -> ChainInfo: ...
+    def head(self) -> int: ...
+    def block_hash(self, number: int) -> bytes | None: ...
+    def block(self, number: int) -> DecodedBlock: ...
+    def blocks(self, start: int, end: int) -> Iterator[DecodedBlock]: ...
+    def has_pallet(self, name: str) -> bool: ...
+    def storage(self, pallet: str, item: str, *keys: Any, at: int | None = None) -> Any: ...
+    def storage_iter(self, pallet: str, item: str, *first_keys: Any, at: int | None = None) -> Iterator[tuple[tuple, Any]]: ...
+    def account(self, who: bytes) -> dict[str, Any]: ...
+    def nonce(self, who: bytes) -> int: ...
+    def submit(self, xt: bytes) -> bytes: ...
+    def sign_and_submit(self, signer: Signer, pallet: str, call: str, args: dict[str, Any], *, mortal: bool = False) -> Receipt: ...
+    def close(self) -> None: ...
+
+
+def error_name(dispatch_error: Any, pallet_errors: Callable[[int, int], str]) -> str:
+    """Readable name of a DispatchError value: `Pallet.Error` for module errors, else the variant."""
+    variant, payload = dispatch_error
+    if variant == "Module":
+        return pallet_errors(payload["index"], payload["error"][0])
+    if payload and isinstance(payload, tuple):
+        return f"{variant}.{payload[0]}"
+    return variant
+
+
+def summarize_extrinsics(raws: list[bytes], decode_call: Callable[[bytes], Any], events: list[DecodedEvent],
+                         pallet_errors: Callable[[int, int], str]) -> list[DecodedExtrinsic]:
+    """Join a block's extrinsics with their outcome and fee from the block's events."""
+    out = []
+    for i, raw in enumerate(raws):
+        xt = decode_extrinsic(raw)
+        pallet, (name, args) = decode_call(xt.call_bytes)
+        success, err, fee = True, None, 0
+        for ev in events:
+            if ev.extrinsic_index != i:
+                continue
+            if ev.pallet == "System" and ev.event == "ExtrinsicFailed":
+                success, err = False, error_name(ev.fields["dispatch_error"], pallet_errors)
+            elif ev.pallet == "TransactionPayment" and ev.event == "TransactionFeePaid":
+                fee = ev.fields["actual_fee"]
+        out.append(DecodedExtrinsic(i, xt.hash, xt.signer, xt.nonce if xt.signed else None, xt.tip, pallet, name,
+                                    args or {}, success, err, fee, len(raw)))
+    return out
+
+
+class EmbeddedClient:
+    """The native node in-process. Thread-safe: the node's lock guards every state access."""
+
+    def __init__(self, base_path: str | Path, genesis_config: dict[str, Any] | None = None, *, seal: str = "instant"):
+        from chain.node import Node
+
+        self.node = Node(base_path, genesis_config, seal=seal)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_node(cls, node: Any) -> "EmbeddedClient":
+        self = cls.__new__(cls)
+        self.node = node
+        self._lock = threading.RLock()
+        return self
+
+    # -- identity -------------------------------------------------------------------------------------
+    def info(self) -> ChainInfo:
+        from chain.runtime import SPEC_NAME, SPEC_VERSION, TX_VERSION
+
+        rt = self.node.rt
+        return ChainInfo(self.node.chain_name, self.node.genesis_hash, SPEC_NAME, SPEC_VERSION, TX_VERSION,
+                         TOKEN_SYMBOL, TOKEN_DECIMALS, SS58_PREFIX, tuple(p.NAME for p in rt.pallets),
+                         rt.blocks_per_day, "embedded")
+
+    def has_pallet(self, name: str) -> bool:
+        return self.node.rt.has_pallet(name)
+
+    def _pallet_error(self, pallet_index: int, error_index: int) -> str:
+        p = self.node.rt.by_index.get(pallet_index)
+        if p is None:
+            return f"Module({pallet_index}).{error_index}"
+        for e in p.ERRORS:
+            if e.index == error_index:
+                return f"{p.NAME}.{e.name}"
+        return f"{p.NAME}.{error_index}"
+
+    # -- blocks ---------------------------------------------------------------------------------------------
+    def head(self) -> int:
+        return self.node.head.number
+
+    def block_hash(self, number: int) -> bytes | None:
+        return self.node.block_hash(number)
+
+    def block(self, number: int) -> DecodedBlock:
+        node = self.node
+        blk = node.get_block(number)
+        if blk is None:
+            raise ChainError(f"no block #{number} (head is #{node.head.number})")
+        events = [DecodedEvent(e["index"], e["phase"][1] if e["phase"][0] == "ApplyExtrinsic" else None,
+                               e["pallet"], e["event"], e["fields"]) for e in node.events(number)]
+        xts = summarize_extrinsics(blk.extrinsics, node.rt.decode_call, events, self._pallet_error)
+        ts = 0
+        if xts and xts[0].pallet == "Timestamp":
+            ts = xts[0].args["now"]
+        h = blk.header
+        return DecodedBlock(h.number, h.hash, h.parent_hash, h.state_root, h.extrinsics_root, ts, xts, events)
+
+    def blocks(self, start: int, end: int) -> Iterator[DecodedBlock]:
+        for n in range(start, end + 1):
+            yield self.block(n)
+
+    # -- state ------------------------------------------------------------------------------------------------
+    def _item(self, pallet: str, item: str) -> Any:
+        rt = self.node.rt
+        if not rt.has_pallet(pallet):
+            raise PalletMissing(pallet, self.node.chain_name)
+        try:
+            return rt.pallet(pallet).storage[item]
+        except KeyError:
+            raise ChainError(f"{pallet} has no storage item {item!r}") from None
+
+    def storage(self, pallet: str, item: str, *keys: Any, at: int | None = None) -> Any:
+        bound = self._item(pallet, item)
+        raw = self.node.storage(bound.key(*keys), at)
+        if raw is None:
+            return bound.item.default
+        return bound.item.value.decode(raw)
+
+    def storage_iter(self, pallet: str, item: str, *first_keys: Any, at: int | None = None) -> Iterator[tuple[tuple, Any]]:
+        bound = self._item(pallet, item)
+        if at is not None and at != self.node.head.number:
+            raise ChainError("iterating a map at an old block is not supported by the embedded client yet")
+        with self.node.lock:
+            self.node.rt.prepare_for_validation(self.node.head.number, self.node.head.hash)
+            items = list(bound.iter(*first_keys))
+        return iter(items)
+
+    def account(self, who: bytes) -> dict[str, Any]:
+        return self.node.account(who)
+
+    def nonce(self, who: bytes) -> int:
+        return self.node.next_nonce(who)
+
+    # -- writing ----------------------------------------------------------------------------------------
+    def compose_call(self, pallet: str, call: str, args: dict[str, Any]) -> bytes:
+        rt = self.node.rt
+        if not rt.has_pallet(pallet):
+            raise PalletMissing(pallet, self.node.chain_name)
+        return rt.encode_call(rt.make_call(pallet, call, **args))
+
+    def submit(self, xt: bytes) -> bytes:
+        return self.node.submit(xt)
+
+    def sign(self, signer: Signer, pallet: str, call: str, args: dict[str, Any], *, nonce: int | None = None,
+             mortal: bool = False, tip: int = 0) -> bytes:
+        from chain.runtime import SPEC_VERSION, TX_VERSION
+
+        node = self.node
+        call_bytes = self.compose_call(pallet, call, args)
+        n = self.nonce(signer.public) if nonce is None else nonce
+        era, birth = None, None
+        if mortal:
+            era = mortal_era(node.head.number, 64)
+            from chain.types import era_birth
+
+            birth_n = era_birth(era, node.head.number + 1)
+            birth = node.block_hash(birth_n)
+        return sign_extrinsic(signer, call_bytes, n, genesis_hash=node.genesis_hash, spec_version=SPEC_VERSION,
+                              tx_version=TX_VERSION, era=era, birth_hash=birth, tip=tip)
+
+    def sign_and_submit(self, signer: Signer, pallet: str, call: str, args: dict[str, Any], *, mortal: bool = False) -> Receipt:
+        """Sign, submit and wait for inclusion (instant seal includes it at once; otherwise a block is sealed)."""
+        node = self.node
+        with node.lock:
+            xt = self.sign(signer, pallet, call, args, mortal=mortal)
+            h = node.submit(xt)
+            if node.pool.contains(h):
+                node.produce_block()
+            return self.receipt(h)
+
+    def receipt(self, xt_hash: bytes) -> Receipt:
+        loc = self.node.store.extrinsic_location(xt_hash)
+        if loc is None:
+            raise InvalidTransaction("the transaction was not included")
+        number, index = loc
+        blk = self.block(number)
+        x = blk.extrinsics[index]
+        return Receipt(xt_hash, number, blk.hash, index, x.success, x.error,
+                       [e for e in blk.events if e.extrinsic_index == index])
+
+    def close(self) -> None:
+        self.node.close()
