@@ -317,8 +317,22 @@ class Struct(ScaleType):
     path: str
     fields: tuple[tuple[str, ScaleType], ...]
     docs: str = ""
+    _fast: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from chain.codec_fast import compile_fixed
+
+        object.__setattr__(self, "_fast", compile_fixed(self))
 
     def encode(self, value: Any) -> bytes:
+        if self._fast is not None and type(value) is dict:
+            try:
+                return self._fast[0](value)
+            except (KeyError, TypeError, AttributeError, OverflowError):
+                pass  # the reference path below raises the proper CodecError
+        return self.encode_reference(value)
+
+    def encode_reference(self, value: Any) -> bytes:
         if not isinstance(value, dict):
             raise CodecError(f"{self.path} expects a dict, got {type(value).__name__}")
         try:
@@ -327,6 +341,11 @@ class Struct(ScaleType):
             raise CodecError(f"{self.path} is missing field {exc.args[0]!r}") from None
 
     def decode_from(self, data: bytes, pos: int) -> tuple[dict, int]:
+        if self._fast is not None:
+            return self._fast[1](data, pos)
+        return self.decode_from_reference(data, pos)
+
+    def decode_from_reference(self, data: bytes, pos: int) -> tuple[dict, int]:
         out: dict[str, Any] = {}
         for name, t in self.fields:
             out[name], pos = t.decode_from(data, pos)

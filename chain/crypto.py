@@ -306,6 +306,49 @@ def verify_many(items: Sequence[VerifyItem], processes: int | None = None) -> li
         return _verify_chunk(items)
 
 
+class PendingVerification:
+    """Signature checks running in the worker processes; `result()` waits for them.
+
+    Lets a caller verify the next batch while it does other work (the node builds a block meanwhile).
+    """
+
+    def __init__(self, items: list[VerifyItem], futures: list | None):
+        self._items, self._futures, self._result = items, futures, None
+
+    def result(self) -> list[bool]:
+        if self._result is None:
+            if self._futures is None:
+                self._result = _verify_chunk(self._items)
+            else:
+                from concurrent.futures.process import BrokenProcessPool
+
+                try:
+                    out: list[bool] = []
+                    for f in self._futures:
+                        out.extend(f.result())
+                    self._result = out
+                except (BrokenProcessPool, OSError):
+                    shutdown_verifier()
+                    self._result = _verify_chunk(self._items)
+        return self._result
+
+
+def start_verify_many(items: Sequence[VerifyItem], processes: int | None = None) -> PendingVerification:
+    """Start `verify_many` without waiting; small batches are checked in-process on `result()`."""
+    workers = default_processes() if processes is None else processes
+    items = list(items)
+    if workers <= 1 or len(items) < PARALLEL_MIN_BATCH:
+        return PendingVerification(items, None)
+    n_chunks = min(workers * _CHUNKS_PER_WORKER, max(1, len(items) // _MIN_CHUNK))
+    size = -(-len(items) // n_chunks)
+    try:
+        pool = _get_pool(workers)
+        futures = [pool.submit(_verify_chunk, items[i : i + size]) for i in range(0, len(items), size)]
+    except OSError:
+        return PendingVerification(items, None)
+    return PendingVerification(items, futures)
+
+
 # -------------------------------------------------------------------------------------------- SS58
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Sequence
 
 import chain.hashing as hashing
-from chain.codec import ScaleType
-from chain.errors import BadOrigin, CodecError, ModuleError
+from chain.codec import ScaleType, Struct
+from chain.errors import BadOrigin, CodecError, DispatchError, ModuleError
 
 if TYPE_CHECKING:
     from chain.runtime import Runtime
@@ -112,6 +112,11 @@ class EventDef:
     name: str
     fields: Fields
     doc: str
+    # The fields as one Struct, so fixed-size events get the compiled codec (chain/codec_fast.py).
+    body: Struct = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", Struct(f"event::{self.name}", self.fields))
 
 
 @dataclass(frozen=True)
@@ -153,16 +158,31 @@ class StorageDef:
 class BoundStorage:
     """A storage item of one pallet, reading and writing the runtime's current state overlay."""
 
-    __slots__ = ("item", "prefix", "rt", "_hashers")
+    __slots__ = ("item", "prefix", "rt", "_hashers", "_key_cache")
+    KEY_CACHE_LIMIT = 1 << 18
 
     def __init__(self, item: StorageDef, pallet_name: str, rt: "Runtime"):
         self.item = item
         self.prefix = hashing.storage_prefix(pallet_name, item.name)
         self.rt = rt
         self._hashers = [HASHERS[h] for h, _ in item.keys]
+        self._key_cache: dict[tuple, bytes] = {}
 
     def key(self, *keys: Any) -> bytes:
-        """The full storage key for these map keys."""
+        """The full storage key for these map keys (memoized: hashing keys is on every hot path)."""
+        try:
+            return self._key_cache[keys]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable key value (e.g. a list): compute without the cache
+            return self._compute_key(keys)
+        out = self._compute_key(keys)
+        if len(self._key_cache) >= self.KEY_CACHE_LIMIT:
+            self._key_cache.clear()
+        self._key_cache[keys] = out
+        return out
+
+    def _compute_key(self, keys: tuple) -> bytes:
         if len(keys) != len(self.item.keys):
             raise TypeError(f"{self.item.name} takes {len(self.item.keys)} keys, got {len(keys)}")
         out = self.prefix
@@ -297,6 +317,28 @@ class Pallet:
     @property
     def block_number(self) -> int:
         return self.rt.block_number
+
+    def transactional(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> DispatchError | None:
+        """Run `fn(*args, **kwargs)` in its own storage transaction, as the runtime runs a call.
+
+        On a DispatchError the function's storage writes and events are rolled back and the error is
+        returned (None on success); any other exception is rolled back and re-raised. Block hooks use it so
+        one failing item (a loan, a group) does not leave half-written state or stop the others.
+        """
+        rt = self.rt
+        rt.state.start_transaction()
+        n_events = len(rt.events)
+        try:
+            fn(*args, **kwargs)
+        except BaseException as exc:
+            rt.state.rollback_transaction()
+            del rt.events[n_events:]
+            del rt._event_bytes[n_events:]
+            if isinstance(exc, DispatchError):
+                return exc
+            raise
+        rt.state.commit_transaction()
+        return None
 
     # -- hooks and genesis (override as needed) ---------------------------------------------------------
 

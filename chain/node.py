@@ -9,12 +9,12 @@ import json
 import threading
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from chain.block import Block, Header, build_block, execute_block, genesis_block
 from chain.crypto import DEV_ACCOUNTS, dev_keypair
 from chain.errors import BlockError, InvalidTransaction, StoreError
-from chain.extrinsic import Extrinsic, decode_extrinsic
+from chain.hashing import blake2_256
 from chain.pool import TransactionPool
 from chain.runtime import Runtime
 from chain.storage import StateBackend
@@ -155,6 +155,26 @@ class Node:
                     self.produce_block()
             return results
 
+    def import_batches(self, batches: Iterable[list[bytes]]) -> list[list[bytes | InvalidTransaction]]:
+        """Admit batches of extrinsics and seal a block after each, verifying the signatures of the next
+        batch in the worker processes while this one's block is built and stored (a pipeline)."""
+        out = []
+        with self.lock:
+            it = iter(batches)
+            nxt = next(it, None)
+            prepared = self.pool.prepare_batch(nxt) if nxt is not None else None
+            while prepared is not None:
+                results = self.pool.admit_batch(prepared)
+                nxt = next(it, None)
+                prepared = self.pool.prepare_batch(nxt) if nxt is not None else None
+                for r in results:
+                    if isinstance(r, bytes):
+                        self._notify("ready", {"hash": r})
+                while self.pool.status().ready:
+                    self.produce_block()
+                out.append(results)
+        return out
+
     # -- producing -----------------------------------------------------------------------------------------
     def produce_block(self, max_extrinsics: int | None = None, now_ms: int | None = None) -> Header:
         """Seal the next block from the pool; returns its header once it is durable."""
@@ -171,7 +191,7 @@ class Node:
                 raise
             self.head = block.header
             self.rt.prepare_for_validation(self.head.number, self.head.hash)
-            included = [decode_extrinsic(x).hash for x in block.extrinsics]
+            included = [blake2_256(x) for x in block.extrinsics]
             self.pool.prune(included, [xt.hash for xt, _ in built.rejected])
             self._notify("block", {"header": block.header, "extrinsics": included})
             for xt, exc in built.rejected:

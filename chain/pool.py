@@ -10,12 +10,21 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
-from chain.crypto import verify_many
+from chain.crypto import PendingVerification, start_verify_many
 from chain.errors import BadProof, DuplicateTransaction, InvalidTransaction, MalformedTransaction, PoolFull
 from chain.extrinsic import Extrinsic, decode_extrinsic, signing_payload
 from chain.runtime import SPEC_VERSION, TX_VERSION, Runtime
 
 DEFAULT_LIMIT = 1_000_000
+
+
+@dataclass
+class PreparedBatch:
+    """A decoded batch whose signatures are being verified (see TransactionPool.prepare_batch)."""
+
+    decoded: list[Extrinsic | InvalidTransaction]
+    where: list[int]
+    pending: PendingVerification
 
 
 @dataclass
@@ -50,6 +59,10 @@ class TransactionPool:
 
     def submit_many(self, raws: list[bytes]) -> list[bytes | InvalidTransaction]:
         """Validate and add a batch; signatures are verified in parallel. One result per input, in order."""
+        return self.admit_batch(self.prepare_batch(raws))
+
+    def prepare_batch(self, raws: list[bytes]) -> "PreparedBatch":
+        """Decode a batch and start verifying its signatures in the worker processes (no waiting)."""
         decoded: list[Extrinsic | InvalidTransaction] = []
         for raw in raws:
             try:
@@ -68,7 +81,12 @@ class TransactionPool:
                                           TX_VERSION, self.rt.genesis_hash, birth)
                 items.append((xt.sig_type, xt.signature, payload, xt.signer))
                 where.append(i)
-        for i, ok in zip(where, verify_many(items)):
+        return PreparedBatch(decoded, where, start_verify_many(items))
+
+    def admit_batch(self, batch: "PreparedBatch") -> list[bytes | InvalidTransaction]:
+        """Wait for a prepared batch's signature checks, then admit it in order."""
+        decoded = batch.decoded
+        for i, ok in zip(batch.where, batch.pending.result()):
             if not ok:
                 decoded[i] = BadProof("signature does not verify for this chain and runtime version")
         out: list[bytes | InvalidTransaction] = []

@@ -11,7 +11,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from chain.codec import Enum, Variant, Vec, encode_compact, encode_fields
+from chain.codec import Enum, Variant, Vec, encode_compact
 from chain.crypto import verify
 from chain.errors import (
     AncientBirthBlock, BadOriginTx, CodecError, DispatchError, ExhaustsResources, FutureTransaction,
@@ -21,7 +21,7 @@ from chain.extrinsic import Extrinsic, signing_payload
 from chain.frame import NONE, EventDef, Origin, Pallet
 from chain.hashing import blake2_256
 from chain.storage import Overlay, StateBackend
-from chain.types import EVENT_RECORD, PHASE, RUNTIME_CALL, RuntimeCallRef, RuntimeEventRef, era_birth
+from chain.types import DISPATCH_INFO, EVENT_RECORD, PHASE, RUNTIME_CALL, RuntimeCallRef, RuntimeEventRef, era_birth
 
 SPEC_NAME = "puhui"
 IMPL_NAME = "puhui-node"
@@ -34,6 +34,7 @@ MAX_BLOCK_WEIGHT = 2_000_000_000_000  # ref_time units (picoseconds): 2 s of wei
 MAX_BLOCK_LENGTH = 5 * 1024 * 1024
 MAX_EXTRINSIC_LENGTH = 512 * 1024
 BASE_EXTRINSIC_WEIGHT = 5_000_000
+CALL_CACHE_LIMIT = 1 << 17
 
 # The pallets of the native runtime, by module path. Domain pallets join as they land.
 PALLET_MODULES: tuple[str, ...] = (
@@ -108,12 +109,16 @@ class Runtime:
         self.event_type = self._build_event_enum()
         RuntimeCallRef.target = self.call_type
         RuntimeEventRef.target = self.event_type
+        self._call_cache: dict[bytes, Any] = {}
+        self._weight_cache: dict[bytes, int] = {}
+        self._result_cache: dict[tuple, bytes] = {}
         self.block_number = 0
         self.parent_hash = bytes(32)
         self.genesis_hash = bytes(32)
         self.events: list[tuple[tuple[str, Any], int, EventDef, dict[str, Any]]] = []
         self._event_bytes: list[bytes] = []
-        self.phase: tuple[str, Any] = ("Initialization", None)
+        self._phase: tuple[str, Any] = ("Initialization", None)
+        self._phase_bytes = PHASE.encode(self._phase)
         self.extrinsic_count = 0
         self.block_weight = 0
         self.block_length = 0
@@ -138,6 +143,16 @@ class Runtime:
                          tuple(Variant(e.index, e.name, e.fields, e.doc) for e in p.EVENTS))
             variants.append(Variant(p.INDEX, p.NAME, (("", inner),)))
         return Enum("puhui_runtime::RuntimeEvent", tuple(variants))
+
+    @property
+    def phase(self) -> tuple[str, Any]:
+        """The block phase events are recorded under (Initialization, ApplyExtrinsic(i), Finalization)."""
+        return self._phase
+
+    @phase.setter
+    def phase(self, value: tuple[str, Any]) -> None:
+        self._phase = value
+        self._phase_bytes = PHASE.encode(value)
 
     def pallet(self, name: str) -> Any:
         return self.by_name[name]
@@ -168,6 +183,19 @@ class Runtime:
         return self.call_type.encode(call)
 
     def decode_call(self, data: bytes) -> Any:
+        """Decode call bytes (memoized: the pool and the block builder decode the same calls).
+        The value is shared between callers: treat call arguments as read-only."""
+        try:
+            return self._call_cache[data]
+        except KeyError:
+            pass
+        value = self._decode_call_uncached(data)
+        if len(self._call_cache) >= CALL_CACHE_LIMIT:
+            self._call_cache.clear()
+        self._call_cache[data] = value
+        return value
+
+    def _decode_call_uncached(self, data: bytes) -> Any:
         try:
             return self.call_type.decode(data)
         except CodecError as exc:
@@ -176,6 +204,15 @@ class Runtime:
             if len(data) > 1 and data[0] in self.by_index and data[1] not in self.by_index[data[0]]._calls_by_index:
                 raise UnknownCall(f"pallet {self.by_index[data[0]].NAME} has no call with index {data[1]}") from None
             raise MalformedTransaction(f"call does not decode: {exc}") from None
+
+    def call_weight_of(self, call_bytes: bytes, call: Any) -> int:
+        """call_weight, memoized by the call's bytes (the pool and the block builder both need it)."""
+        w = self._weight_cache.get(call_bytes)
+        if w is None:
+            if len(self._weight_cache) >= CALL_CACHE_LIMIT:
+                self._weight_cache.clear()
+            w = self._weight_cache[call_bytes] = self.call_weight(call)
+        return w
 
     def call_weight(self, call: Any) -> int:
         """Declared weight of a call plus that of any calls nested in it (batch, sudo)."""
@@ -206,13 +243,15 @@ class Runtime:
         self.state.commit_transaction()
 
     # -- events --------------------------------------------------------------------------------------
-    def deposit_event(self, pallet_index: int, ev: EventDef, fields: dict[str, Any]) -> None:
-        try:
-            body = encode_fields(ev.fields, fields)
-        except CodecError as exc:
-            raise CodecError(f"event {self.by_index[pallet_index].NAME}.{ev.name}: {exc}") from None
-        self.events.append((self.phase, pallet_index, ev, fields))
-        self._event_bytes.append(PHASE.encode(self.phase) + bytes([pallet_index, ev.index]) + body + b"\x00")
+    def deposit_event(self, pallet_index: int, ev: EventDef, fields: dict[str, Any], body: bytes | None = None) -> None:
+        """Record an event of the current phase; `body` may carry the fields' encoding if already known."""
+        if body is None:
+            try:
+                body = ev.body.encode(fields)
+            except CodecError as exc:
+                raise CodecError(f"event {self.by_index[pallet_index].NAME}.{ev.name}: {exc}") from None
+        self.events.append((self._phase, pallet_index, ev, fields))
+        self._event_bytes.append(b"".join((self._phase_bytes, bytes((pallet_index, ev.index)), body, b"\x00")))
 
     def encoded_events(self) -> bytes:
         """SCALE Vec<EventRecord> of this block's events (what System.Events holds)."""
@@ -311,7 +350,7 @@ class Runtime:
         length = len(xt.raw)
         if length > MAX_EXTRINSIC_LENGTH:
             raise ExhaustsResources(f"extrinsic of {length} bytes exceeds {MAX_EXTRINSIC_LENGTH}")
-        weight = BASE_EXTRINSIC_WEIGHT + self.call_weight(call)
+        weight = BASE_EXTRINSIC_WEIGHT + self.call_weight_of(xt.call_bytes, call)
         fee = self.payment.fee(length, weight, xt.tip)
         free = info["data"]["free"]
         if free < fee + self.balances.constant("ExistentialDeposit"):
@@ -363,10 +402,7 @@ class Runtime:
         self.phase = ("ApplyExtrinsic", index)
         who = xt.signer
         assert who is not None
-        info = self.system.Account.get(who)
-        info["nonce"] += 1
-        self.system.Account.put(who, info)
-        if not self.balances.withdraw_fee(who, fee):  # checked above; keeps the reference path honest
+        if not self.balances.withdraw_fee(who, fee, bump_nonce=True):  # checked above
             raise Payment("balance changed before the fee could be withdrawn")
         error: DispatchError | None = None
         try:
@@ -386,7 +422,12 @@ class Runtime:
     def _deposit_result(self, error: DispatchError | None, weight: int, cls: str, pays: str) -> None:
         info = {"weight": {"ref_time": weight, "proof_size": 0}, "class": (cls, None), "pays_fee": (pays, None)}
         if error is None:
-            self.system.emit("ExtrinsicSuccess", {"dispatch_info": info})
+            key = (weight, cls, pays)
+            body = self._result_cache.get(key)
+            if body is None:
+                body = self._result_cache[key] = DISPATCH_INFO.encode(info)
+            ev = self.system.event_def("ExtrinsicSuccess")
+            self.deposit_event(self.system.INDEX, ev, {"dispatch_info": info}, body)
         else:
             self.system.emit("ExtrinsicFailed", {"dispatch_error": error.to_value(), "dispatch_info": info})
 

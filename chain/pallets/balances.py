@@ -108,7 +108,9 @@ class Balances(Pallet):
 
     def transfer(self, src: bytes, dst: bytes, amount: int, keep_alive: bool = True) -> None:
         """Move `amount` from src to dst with all the existential-deposit rules; emits Transfer."""
-        src_free = self.free(src)
+        account = self.rt.system.Account
+        src_info = account.get(src)
+        src_free = src_info["data"]["free"]
         if amount > src_free:
             raise self.fail("InsufficientBalance", f"has {src_free}, needs {amount}")
         remaining = src_free - amount
@@ -117,11 +119,12 @@ class Balances(Pallet):
         if src == dst or amount == 0:
             self.emit("Transfer", {"from": src, "to": dst, "amount": amount})
             return
-        dst_free = self.free(dst)
+        dst_info = account.get(dst)
+        dst_free = dst_info["data"]["free"]
         if dst_free == 0 and amount < EXISTENTIAL_DEPOSIT:
             raise self.fail("ExistentialDeposit", f"{amount} < {EXISTENTIAL_DEPOSIT}")
-        self._write_free(dst, checked_add(dst_free, amount))
-        self._write_free(src, remaining)
+        self._write_free(dst, checked_add(dst_free, amount), dst_info)
+        self._write_free(src, remaining, src_info)
         self.emit("Transfer", {"from": src, "to": dst, "amount": amount})
 
     def mint(self, who: bytes, amount: int) -> None:
@@ -146,20 +149,29 @@ class Balances(Pallet):
         self._write_free(who, free - amount)
         self.emit("Burned", {"who": who, "amount": amount})
 
-    def withdraw_fee(self, who: bytes, fee: int) -> bool:
-        """Take a transaction fee (burned); False if the account cannot pay and stay alive."""
-        free = self.free(who)
+    def withdraw_fee(self, who: bytes, fee: int, bump_nonce: bool = False) -> bool:
+        """Take a transaction fee (burned), and with `bump_nonce` advance the sender's nonce in the same
+        write; False (and nothing changed) if the account cannot pay and stay alive."""
+        info = self.rt.system.Account.get(who)
+        free = info["data"]["free"]
         if fee > free or free - fee < EXISTENTIAL_DEPOSIT:
             return False
+        if bump_nonce:
+            info["nonce"] += 1
         if fee:
             self.TotalIssuance.put(self.TotalIssuance.get() - fee)
-            self._write_free(who, free - fee)
+            self._write_free(who, free - fee, info)
             self.emit("Withdraw", {"who": who, "amount": fee})
+        elif bump_nonce:
+            self.rt.system.Account.put(who, info)
         return True
 
-    def _write_free(self, who: bytes, new_free: int) -> None:
+    def _write_free(self, who: bytes, new_free: int, info: dict[str, Any] | None = None) -> None:
+        """Write an account's free balance (reaping it below the existential deposit). `info` is the
+        account as the caller already read it, to save reading it again."""
         system = self.rt.system
-        info = system.Account.get(who)
+        if info is None:
+            info = system.Account.get(who)
         old_free = info["data"]["free"]
         if new_free < EXISTENTIAL_DEPOSIT and info["data"]["reserved"] == 0:
             if new_free:  # dust is lost
