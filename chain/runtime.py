@@ -18,6 +18,7 @@ from chain.errors import (
     InvalidTransaction, MalformedTransaction, Payment, StaleTransaction, UnknownCall, BadProof,
 )
 from chain.extrinsic import Extrinsic, signing_payload
+from chain.fast_transfer import try_apply_transfer
 from chain.frame import NONE, EventDef, Origin, Pallet
 from chain.hashing import blake2_256
 from chain.storage import Overlay, StateBackend
@@ -92,6 +93,9 @@ class ApplyOutcome:
 
 class Runtime:
     """The state machine. Holds the pallets and the state overlay of the block being built."""
+
+    # Use chain/fast_transfer.py for plain transfers (identical results; tests compare both paths).
+    fast_paths: bool = True
 
     def __init__(self, backend: StateBackend | None = None, pallet_classes: Iterable[type[Pallet]] | None = None):
         self.backend = backend if backend is not None else StateBackend()
@@ -396,6 +400,10 @@ class Runtime:
             return ApplyOutcome(True, None, 0, weight)
         if check_signature:
             self.check_signature(xt)
+        if self.fast_paths:
+            fast = try_apply_transfer(self, xt, call, BASE_EXTRINSIC_WEIGHT, MAX_BLOCK_WEIGHT, MAX_BLOCK_LENGTH)
+            if fast is not None:
+                return fast
         weight, fee = self.check_signed_extensions(xt, call, allow_future=False)
         if self.block_weight + weight > MAX_BLOCK_WEIGHT or self.block_length + len(xt.raw) > MAX_BLOCK_LENGTH:
             raise ExhaustsResources("block is full")

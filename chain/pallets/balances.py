@@ -36,6 +36,7 @@ class Balances(Pallet):
     INDEX = 2
     NAME = "Balances"
     DOC = "The native token: balances, transfers, existential deposit, total issuance."
+    EXISTENTIAL_DEPOSIT = EXISTENTIAL_DEPOSIT
 
     EVENTS = (
         EventDef(0, "Endowed", (("account", ACCOUNT_ID), ("free_balance", U128)), "An account was created with some free balance."),
