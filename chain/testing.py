@@ -115,3 +115,20 @@ class TestChain:
         for _, info in self.rt.system.Account.iter():
             total += info["data"]["free"] + info["data"]["reserved"]
         assert total == self.rt.balances.TotalIssuance.get(), f"sum {total} != issuance {self.rt.balances.TotalIssuance.get()}"
+
+    def mint_asset(self, who: str | bytes, asset: int, amount: int) -> None:
+        """Give an account tokens of an asset as an agent's cash-in would (supply rises with the balance)."""
+        self.rt.pallet("Assets").mint(asset, account(who) if isinstance(who, str) else who, amount)
+
+    def asset_balance(self, who: str | bytes, asset: int) -> int:
+        return self.rt.pallet("Assets").balance(asset, account(who) if isinstance(who, str) else who)
+
+    def check_assets(self) -> None:
+        """For every asset, the sum of all account balances equals its supply (only mint and burn change it)."""
+        assets = self.rt.pallet("Assets")
+        sums: dict[int, int] = {}
+        for (asset, _), bal in assets.Account.iter():
+            sums[asset] = sums.get(asset, 0) + bal
+        for (asset,), details in assets.Asset.iter():
+            assert sums.pop(asset, 0) == details["supply"], f"asset {asset}: balances != supply {details['supply']}"
+        assert not sums, f"balances held in unknown assets {sorted(sums)}"
