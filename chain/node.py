@@ -33,6 +33,10 @@ DEFAULT_ASSETS: list[dict[str, Any]] = [
     {"id": 4, "symbol": "GTQP", "name": "Guatemalan quetzal token", "decimals": 2, "country": "GT"},
 ]
 
+# Genesis FX rates (whole local units per USD, times 10^6; see chain/pallets/oracle.py), approximate
+# mid-market rates of mid-2025. A feeder (Alice on the dev chain) keeps them fresh after genesis.
+DEFAULT_RATES: list[tuple[int, int]] = [(1, 129_200_000), (2, 56_900_000), (3, 1_530_000_000), (4, 7_680_000)]
+
 Listener = Callable[[str, dict[str, Any]], None]
 
 
@@ -48,6 +52,8 @@ def dev_genesis_config(blocks_per_day: int = 24, genesis_time_ms: int = DEFAULT_
         "balances": balances + list(extra_balances or []),
         "sudo_key": alice,
         "assets": DEFAULT_ASSETS,
+        "oracle_feeders": [alice],
+        "oracle_rates": DEFAULT_RATES,
     }
 
 
@@ -178,25 +184,42 @@ class Node:
     # -- producing -----------------------------------------------------------------------------------------
     def produce_block(self, max_extrinsics: int | None = None, now_ms: int | None = None) -> Header:
         """Seal the next block from the pool; returns its header once it is durable."""
+        return self.produce_blocks(1, max_extrinsics, None if now_ms is None else [now_ms])[0]
+
+    def produce_blocks(self, count: int, max_extrinsics: int | None = None,
+                       times_ms: list[int] | None = None) -> list[Header]:
+        """Seal `count` blocks in a row from the pool (each with at most `max_extrinsics`), made durable
+        together in one group commit (one fsync instead of `count`): for bulk generation (the scenario
+        generator's days). `times_ms` overrides the blocks' simulated timestamps. The blocks are the same as `count` calls of `produce_block` would make; they
+        are acknowledged (returned, announced) once all of them are durable."""
+        from chain.store import StoredBlock
+
         with self.lock:
-            pending = self.pool.ready(max_extrinsics)
-            built = build_block(self.rt, self.trie, self.head, pending, now_ms=now_ms,
-                                check_signatures=False)
-            block = built.block
+            pending = self.pool.ready()
+            built_all, parent, pos = [], self.head, 0
             try:
-                self.store.append_block(block.header.number, block.hash, block.header.parent_hash,
-                                        block.header.encode(), block.extrinsics, built.changes, built.events)
+                for i in range(count):
+                    take = pending[pos:] if max_extrinsics is None else pending[pos:pos + max_extrinsics]
+                    pos += len(take)
+                    built = build_block(self.rt, self.trie, parent, take, check_signatures=False,
+                                        now_ms=times_ms[i] if times_ms else None)
+                    built_all.append(built)
+                    parent = built.block.header
+                self.store.append_blocks([
+                    StoredBlock(b.block.header.number, b.block.hash, b.block.header.parent_hash, b.block.header.encode(),
+                                b.block.extrinsics, b.changes, b.events) for b in built_all])
             except BaseException:
                 self._reload_after_failure()
                 raise
-            self.head = block.header
+            self.head = parent
             self.rt.prepare_for_validation(self.head.number, self.head.hash)
-            included = [blake2_256(x) for x in block.extrinsics]
-            self.pool.prune(included, [xt.hash for xt, _ in built.rejected])
-            self._notify("block", {"header": block.header, "extrinsics": included})
-            for xt, exc in built.rejected:
-                self._notify("invalid", {"hash": xt.hash, "error": exc})
-            return block.header
+            included = [[blake2_256(x) for x in b.block.extrinsics] for b in built_all]
+            self.pool.prune([h for hs in included for h in hs], [xt.hash for b in built_all for xt, _ in b.rejected])
+            for b, hashes in zip(built_all, included):
+                self._notify("block", {"header": b.block.header, "extrinsics": hashes})
+                for xt, exc in b.rejected:
+                    self._notify("invalid", {"hash": xt.hash, "error": exc})
+            return [b.block.header for b in built_all]
 
     def _reload_after_failure(self) -> None:
         """The store refused a block: forget the unsaved state and reload the durable head."""

@@ -172,6 +172,21 @@ class Assets(Pallet):
         self.Account.put(asset, who, have - amount)
         self.Asset.put(asset, details)
 
+    def cash_out_via(self, asset: int, who: bytes, agent: bytes, amount: int) -> None:
+        """Burn `amount` of `who`'s tokens as cash paid out by a licensed, online agent of the asset's
+        country (the agent checks of `cash_out`); emits CashedOut. For pallets that pay out for a user
+        (a remittance collected at an agent, a merchant redeeming vouchers)."""
+        self._check_agent(agent, asset)
+        if amount == 0:
+            raise self.fail("ZeroAmount")
+        self.burn(asset, who, amount)
+        self.emit("CashedOut", {"asset": asset, "agent": agent, "who": who, "amount": amount})
+
+    def agent_country(self, agent: bytes) -> str | None:
+        """The country a licensed agent serves (None: not an agent)."""
+        info = self.Agents.get(agent)
+        return None if info is None else info["country"]
+
     def _check_agent(self, agent: bytes, asset: int) -> None:
         info = self.Agents.get(agent)
         if info is None:
