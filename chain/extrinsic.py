@@ -8,6 +8,7 @@ hashed with blake2-256 when longer than 256 bytes (see ../shared/notes/substrate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from chain.codec import decode_compact, encode_compact
@@ -51,8 +52,9 @@ class Extrinsic:
     def signed(self) -> bool:
         return self.signer is not None
 
-    @property
+    @cached_property
     def hash(self) -> bytes:
+        """blake2_256 of the full encoding (computed once: the pool and the node ask often)."""
         return blake2_256(self.raw)
 
 

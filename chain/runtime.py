@@ -357,7 +357,7 @@ class Runtime:
         weight = BASE_EXTRINSIC_WEIGHT + self.call_weight_of(xt.call_bytes, call)
         fee = self.payment.fee(length, weight, xt.tip)
         free = info["data"]["free"]
-        if free < fee + self.balances.constant("ExistentialDeposit"):
+        if free < fee + self.balances.EXISTENTIAL_DEPOSIT:
             raise Payment(f"balance {free} cannot pay fee {fee} and keep the existential deposit")
         return weight, fee
 
