@@ -95,7 +95,8 @@ def _load_extras() -> None:
             if exc.name == mod or (exc.name and mod.startswith(exc.name)):
                 continue
             raise
-        EXTRA_COMMANDS.append(m.register)
+        if m.register not in EXTRA_COMMANDS:  # main() may run more than once in a process (tests)
+            EXTRA_COMMANDS.append(m.register)
 
 
 def main(argv: list[str] | None = None) -> int:
