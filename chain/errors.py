@@ -110,6 +110,14 @@ class DispatchError(ChainError):
         return ("Other", None)
 
 
+class PalletDefect(DispatchError):
+    """Raised as a call's outcome when a pallet raised an unexpected exception (a bug): the call is
+    rolled back, the fee kept, the defect logged, and the chain goes on producing blocks."""
+
+    def to_value(self) -> tuple[str, object]:
+        return ("Corruption", None)
+
+
 class BadOrigin(DispatchError):
     """Raised when a call is made by an origin that may not make it (e.g. non-root calling force_*)."""
 

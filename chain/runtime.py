@@ -8,6 +8,7 @@ deposit `ExtrinsicSuccess` or `ExtrinsicFailed`.
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -15,7 +16,7 @@ from chain.codec import Enum, Variant, Vec, encode_compact
 from chain.crypto import verify
 from chain.errors import (
     AncientBirthBlock, BadOriginTx, CodecError, DispatchError, ExhaustsResources, FutureTransaction,
-    InvalidTransaction, MalformedTransaction, Payment, StaleTransaction, UnknownCall, BadProof,
+    InvalidTransaction, MalformedTransaction, PalletDefect, Payment, StaleTransaction, UnknownCall, BadProof,
 )
 from chain.extrinsic import Extrinsic, signing_payload
 from chain.fast_transfer import try_apply_transfer
@@ -114,6 +115,7 @@ class Runtime:
         RuntimeCallRef.target = self.call_type
         RuntimeEventRef.target = self.event_type
         self._call_cache: dict[bytes, Any] = {}
+        self.defects: list[str] = []
         self._weight_cache: dict[bytes, int] = {}
         self._result_cache: dict[tuple, bytes] = {}
         self.block_number = 0
@@ -261,6 +263,28 @@ class Runtime:
         """SCALE Vec<EventRecord> of this block's events (what System.Events holds)."""
         return encode_compact(len(self._event_bytes)) + b"".join(self._event_bytes)
 
+    def _run_hook(self, pallet: Pallet, hook: Any, number: int) -> Any:
+        """Run a block hook in a storage transaction; a hook that raises is rolled back and logged."""
+        self.state.start_transaction()
+        n_events = len(self.events)
+        try:
+            result = hook(number)
+        except Exception as exc:
+            self.state.rollback_transaction()
+            del self.events[n_events:]
+            del self._event_bytes[n_events:]
+            self._defect(f"{pallet.NAME}.{hook.__name__}", exc)
+            return 0
+        self.state.commit_transaction()
+        return result
+
+    def _defect(self, where: str, exc: BaseException) -> PalletDefect:
+        """Record and log a pallet bug met at block `self.block_number` (deterministically the same on replay)."""
+        msg = f"block #{self.block_number}: {where} raised {type(exc).__name__}: {exc}"
+        self.defects.append(msg)
+        print(f"puhui runtime defect: {msg}", file=sys.stderr)
+        return PalletDefect(msg)
+
     # -- genesis and block lifecycle ------------------------------------------------------------------
     def build_genesis(self, config: dict[str, Any]) -> dict[bytes, bytes | None]:
         """Write genesis storage from the config; returns the genesis state (all keys)."""
@@ -288,13 +312,13 @@ class Runtime:
             sysp.BlockHash.remove(number - 1 - 2400)
         self.state.delete(self.events_key)
         for p in self.pallets:
-            self.block_weight += p.on_initialize(number) or 0
+            self.block_weight += self._run_hook(p, p.on_initialize, number) or 0
 
     def finalize_block(self) -> dict[bytes, bytes | None]:
         """Run on_finalize hooks, write the block's bookkeeping; returns the block's storage changes."""
         self.phase = ("Finalization", None)
         for p in self.pallets:
-            p.on_finalize(self.block_number)
+            self._run_hook(p, p.on_finalize, self.block_number)
         self.system.ExtrinsicCount.put(self.extrinsic_count)
         self.system.EventCount.put(len(self._event_bytes))
         self.state.set(self.events_key, self.encoded_events())
@@ -417,6 +441,8 @@ class Runtime:
             self.dispatch_call(call, Origin.signed(who))
         except DispatchError as exc:
             error = exc
+        except Exception as exc:  # a pallet bug must not halt the chain; the call failed, visibly
+            error = self._defect(f"{call[0]}.{call[1][0]}", exc)
         self.payment.emit("TransactionFeePaid", {"who": who, "actual_fee": fee, "tip": xt.tip})
         self._deposit_result(error, weight, "Normal", "Yes")
         self._count(xt, weight)

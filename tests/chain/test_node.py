@@ -185,3 +185,26 @@ def test_header_round_trip(node):
     h = node.produce_block()
     assert Header.decode(h.encode()) == h
     assert node.block_hash(1) == h.hash
+
+
+def test_a_pallet_bug_fails_the_call_but_not_the_chain(node, capsys):
+    from chain.pallets.system import System
+
+    def broken(self, origin, remark):
+        raise KeyError("oops")
+
+    cdef = System.call_def("remark")
+    object.__setattr__(cdef, "method", broken)
+    try:
+        rt = node.rt
+        call = rt.encode_call(rt.make_call("System", "remark", remark=b"x"))
+        node.submit(sign_extrinsic(ALICE, call, 0, genesis_hash=node.genesis_hash, spec_version=SPEC_VERSION,
+                                   tx_version=TX_VERSION))
+        node.produce_block()
+        node.produce_block()
+    finally:
+        object.__setattr__(cdef, "method", System.remark)
+    assert node.head.number == 2
+    failed = [e for e in node.events(1) if e["event"] == "ExtrinsicFailed"]
+    assert failed and failed[0]["fields"]["dispatch_error"] == ("Corruption", None)
+    assert "System.remark raised KeyError" in capsys.readouterr().err
