@@ -227,6 +227,14 @@ class BoundStorage:
         for raw_key, raw_value in self.rt.state.iter_prefix(prefix):
             yield self.decode_keys(raw_key), self.item.value.decode(raw_value)
 
+    def iter_from(self, after: tuple | None = None) -> Iterator[tuple[tuple, Any]]:
+        """Iterate (keys, value) over the whole map in storage-key order, starting after the entry with the
+        keys `after` (None: from the start). A hook walks a large map in bounded batches with it, keeping
+        the last keys it processed as its cursor. Needs concat hashers."""
+        start = None if after is None else self.key(*after)
+        for raw_key, raw_value in self.rt.state.iter_prefix(self.prefix, start_after=start):
+            yield self.decode_keys(raw_key), self.item.value.decode(raw_value)
+
     def decode_keys(self, raw_key: bytes) -> tuple:
         pos = len(self.prefix)
         out = []

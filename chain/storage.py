@@ -66,10 +66,11 @@ class Overlay:
             return self.changes[key]
         return self.backend.get(key)
 
-    def iter_prefix(self, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
-        """(key, value) under prefix in key order, merging the block's changes over the backend."""
-        mine = sorted(k for k in self.changes if k.startswith(prefix))
-        base = self.backend.iter_prefix(prefix)
+    def iter_prefix(self, prefix: bytes, start_after: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) under prefix in key order, merging the block's changes over the backend; with
+        `start_after`, only the keys after it (a cursor: resume where the last batch stopped)."""
+        mine = sorted(k for k in self.changes if k.startswith(prefix) and (start_after is None or k > start_after))
+        base = self.backend.iter_prefix(prefix, start_after)
         nb = next(base, None)
         i = 0
         while nb is not None or i < len(mine):

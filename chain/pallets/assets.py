@@ -11,6 +11,7 @@ from typing import Any
 from chain.codec import ACCOUNT_ID, BOOL, COMPACT_U128, TextType, U8, U32, U128, Struct
 from chain.frame import ErrorDef, EventDef, Origin, Pallet, StorageDef, call, checked_add, ensure_root, ensure_signed
 from chain.pallets.balances import lookup
+from chain.pallets.common import dismiss, must_get
 from chain.types import MULTI_ADDRESS
 
 SYMBOL = TextType(max_len=12)
@@ -47,7 +48,7 @@ class Assets(Pallet):
         ErrorDef(2, "NotAgent", "Only a licensed cash agent may do this; ask the operator for a licence."),
         ErrorDef(3, "AgentUnavailable", "The agent is offline (outage); use another agent or try later."),
         ErrorDef(4, "InsufficientBalance", "The account holds fewer tokens than the amount; send less or cash in first."),
-        ErrorDef(5, "ZeroAmount", "The amount must be greater than zero."),
+        ErrorDef(5, "ZeroAmount", "A zero amount moves nothing; give an amount greater than zero."),
         ErrorDef(6, "WrongCountry", "The agent serves another country than this asset's; use an agent of the asset's country."),
     )
     STORAGE = (
@@ -83,9 +84,7 @@ class Assets(Pallet):
         """Revoke an agent's licence (root)."""
         ensure_root(origin)
         who = lookup(agent)
-        if not self.Agents.contains(who):
-            raise self.fail("NotAgent")
-        self.Agents.remove(who)
+        dismiss(self, self.Agents, who, "NotAgent")
         self.emit("AgentRevoked", {"agent": who})
 
     @call(3, ("active", BOOL), weight=10_000_000)
@@ -112,13 +111,7 @@ class Assets(Pallet):
     @call(5, ("asset", U32), ("agent", MULTI_ADDRESS), ("amount", COMPACT_U128), weight=30_000_000)
     def cash_out(self, origin: Origin, asset: int, agent: Any, amount: int) -> None:
         """A customer hands tokens to an agent, who pays out cash; the tokens are burned."""
-        who = ensure_signed(origin)
-        agent_id = lookup(agent)
-        self._check_agent(agent_id, asset)
-        if amount == 0:
-            raise self.fail("ZeroAmount")
-        self.burn(asset, who, amount)
-        self.emit("CashedOut", {"asset": asset, "agent": agent_id, "who": who, "amount": amount})
+        self.cash_out_via(asset, ensure_signed(origin), lookup(agent), amount)
 
     @call(6, ("asset", U32), ("dest", MULTI_ADDRESS), ("amount", COMPACT_U128), weight=25_000_000)
     def transfer(self, origin: Origin, asset: int, dest: Any, amount: int) -> None:
@@ -130,10 +123,8 @@ class Assets(Pallet):
 
     # -- the public API for other pallets ---------------------------------------------------------------
     def details(self, asset: int) -> dict[str, Any]:
-        d = self.Asset.get(asset)
-        if d is None:
-            raise self.fail("UnknownAsset", f"asset {asset}")
-        return d
+        """An asset's details and supply (UnknownAsset if there is no such asset)."""
+        return must_get(self, self.Asset, "UnknownAsset", asset, detail=f"asset {asset}")
 
     def balance(self, asset: int, who: bytes) -> int:
         return self.Account.get(asset, who)

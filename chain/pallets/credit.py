@@ -8,11 +8,22 @@ emits `ScoreUpdated` only when the score, its reasons or the scorecard version c
 
 Vouching: a member stakes tokens on another member. The stake raises the vouchee's score (stake units
 times the voucher's own standing), is locked while a loan the vouchee took depends on it, and is drawn
-pro rata with the other vouchers' stakes if that loan defaults.
+pro rata with the other vouchers' stakes if that loan defaults. A vouch's points follow the voucher: each
+time the vouchee is rescored, every vouch is weighed again by its voucher's latest recorded score (the
+`Scores` record, not a fresh rescore, so one account's rescore never cascades), so a voucher who defaults
+stops lifting the people they vouched for.
+
+Scorecard versions: `set_scorecard` installs a version and starts a rescoring walk that the block hook
+advances by at most `RescorePerBlock` accounts a block: first every borrower with an open loan, then every
+other account with a score under an older version. So with A scored accounts and B borrowers with open
+loans, every borrower's score follows within ceil(B / RescorePerBlock) + 1 blocks and every score within
+ceil((A + B) / RescorePerBlock) + 2 blocks (`ScorecardApplied` says when); any note, a loan request or
+`refresh_score` rescores an account at once as before.
 """
 from __future__ import annotations
 
-from typing import Any
+from itertools import islice
+from typing import Any, Callable
 
 from chain.codec import (
     ACCOUNT_ID, COMPACT_U128, I32, TEXT, U8, U16, U32, U64, U128, Option, Struct, Tuple, Vec,
@@ -21,13 +32,16 @@ from chain.frame import (
     ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_root, ensure_signed,
 )
 from chain.pallets.credit_scorecard import (
-    DEFAULT_SCORECARD, MAX_SCORE, MAX_STAKE_UNITS, MIN_SCORE, REASONS, Features, Scorecard, compute_score,
-    features_from_record, month_of, voucher_standing,
+    DEFAULT_SCORECARD, MAX_SCORE, MIN_SCORE, REASONS, Features, Scorecard, compute_score, features_from_record,
+    month_of, voucher_standing, vouch_points,
 )
-from chain.pallets.lending_schedule import pro_rata
+from chain.pallets.common import pro_rata
 from chain.runtime import pallet_account
 
 MAX_VOUCHES = 16  # vouches an account may receive
+RESCORE_PER_BLOCK = 64  # accounts the block hook looks at per block while a new scorecard version is applied
+EXAMINE_WEIGHT = 5_000_000
+RESCORE_WEIGHT = 25_000_000
 STAKE_ACCOUNT = pallet_account(b"pui/cred", b"stakes")
 
 BEHAVIOUR = Struct("pallet_puhui_credit::Behaviour", (
@@ -49,6 +63,11 @@ VOUCH = Struct("pallet_puhui_credit::Vouch", (
     ("asset", U32), ("stake", U128), ("standing", U8), ("points", U32), ("locks", U32), ("since", U32),
 ))
 REASON_ROW = Tuple((U8, TEXT, TEXT))
+RESCORING = Struct("pallet_puhui_credit::Rescoring", (
+    ("version", U32), ("phase", U8), ("cursor", Option(ACCOUNT_ID)), ("rescored", U32),
+), docs="A scorecard version being applied: phase 0 walks borrowers with open loans, phase 1 every scored "
+        "account; cursor is the last account looked at.")
+BORROWERS, SCORED = 0, 1  # rescoring phases
 
 
 def new_behaviour(block: int) -> dict[str, Any]:
@@ -79,6 +98,9 @@ class Credit(Pallet):
                  "A defaulted loan drew part of a voucher's stake to cover what the borrower owed."),
         EventDef(5, "VouchUnitSet", (("asset", U32), ("unit", U128)),
                  "Governance set how much stake in an asset counts as one vouch unit."),
+        EventDef(6, "ScorecardApplied", (("version", U32), ("rescored", U32)),
+                 "Every stored score under an older scorecard was recomputed under this version (by the block hook, "
+                 "RescorePerBlock accounts a block at most); rescored counts the scores it recomputed."),
     )
     ERRORS = (
         ErrorDef(0, "CannotVouchForSelf", "An account cannot vouch for itself; ask another member to vouch."),
@@ -90,7 +112,7 @@ class Credit(Pallet):
         ErrorDef(6, "AssetNotAccepted", "Vouches in this asset are not accepted (no vouch unit set); stake another asset."),
         ErrorDef(7, "InvalidScorecard", "The scorecard is malformed (unknown feature or reason, unordered or empty bins); fix it."),
         ErrorDef(8, "StaleScorecardVersion", "A scorecard version must be higher than the current one; use the next number."),
-        ErrorDef(9, "ZeroUnit", "A vouch unit must be greater than zero."),
+        ErrorDef(9, "ZeroUnit", "A zero vouch unit would make any stake worth unlimited units; set a unit greater than zero."),
     )
     STORAGE = (
         StorageDef("Behaviour", BEHAVIOUR, "Behaviour counters of an account, the scorecard's input.",
@@ -106,6 +128,8 @@ class Credit(Pallet):
         StorageDef("LoanVouchers", Vec(ACCOUNT_ID), "The vouchers whose vouches a loan depends on (locked).",
                    keys=(("Twox64Concat", U64),)),
         StorageDef("VouchUnits", U128, "Stake in an asset that counts as one vouch unit.", keys=(("Twox64Concat", U32),)),
+        StorageDef("Rescoring", RESCORING, "The scorecard version the block hook is applying to stored scores, and "
+                   "where its walk is (absent: no walk under way)."),
     )
     CONSTANTS = (
         ConstantDef("MinScore", U16, MIN_SCORE, "The lowest score."),
@@ -114,9 +138,11 @@ class Credit(Pallet):
         ConstantDef("ReasonCodes", Vec(REASON_ROW), [(c, en, zh) for c, (en, zh) in sorted(REASONS.items())],
                     "Reason codes of scores: (code, English, Chinese)."),
         ConstantDef("StakeAccount", ACCOUNT_ID, STAKE_ACCOUNT, "The account holding all vouch stakes."),
+        ConstantDef("RescorePerBlock", U32, RESCORE_PER_BLOCK,
+                    "Most accounts the block hook looks at (and rescores) per block after a new scorecard version."),
     )
 
-    def __init__(self, rt: Any):
+    def __init__(self, rt: Any) -> None:
         super().__init__(rt)
         self._card_cache: tuple[bytes, Scorecard] | None = None
 
@@ -136,14 +162,14 @@ class Credit(Pallet):
             raise self.fail("AlreadyVouched")
         if self.VouchCount.get(vouchee) >= MAX_VOUCHES:
             raise self.fail("TooManyVouches")
-        standing = voucher_standing(self.score(voucher))
-        points = min(stake // unit, MAX_STAKE_UNITS) * standing
+        voucher_score = self.score(voucher)
+        standing, points = voucher_standing(voucher_score), vouch_points(stake, unit, voucher_score)
         self.rt.pallet("Assets").move(asset, voucher, STAKE_ACCOUNT, stake)
         self.Vouches.put(vouchee, voucher, {"asset": asset, "stake": stake, "standing": standing, "points": points,
                                            "locks": 0, "since": self.block_number})
         self.VouchCount.put(vouchee, self.VouchCount.get(vouchee) + 1)
         self.emit("Vouched", {"voucher": voucher, "vouchee": vouchee, "asset": asset, "stake": stake, "points": points})
-        self._update(vouchee, lambda r: r.__setitem__("vouch_points", r["vouch_points"] + points))
+        self._update(vouchee)  # the vouchee's vouch points are weighed again as it is rescored
         self.note_activity(voucher)
 
     @call(1, ("vouchee", ACCOUNT_ID), weight=35_000_000)
@@ -160,7 +186,7 @@ class Credit(Pallet):
         self.Vouches.remove(vouchee, voucher)
         self.VouchCount.put(vouchee, self.VouchCount.get(vouchee) - 1)
         self.emit("VouchWithdrawn", {"voucher": voucher, "vouchee": vouchee, "stake": v["stake"]})
-        self._update(vouchee, lambda r: r.__setitem__("vouch_points", max(0, r["vouch_points"] - v["points"])))
+        self._update(vouchee)
 
     @call(2, ("who", ACCOUNT_ID), weight=15_000_000)
     def refresh_score(self, origin: Origin, who: bytes) -> None:
@@ -171,7 +197,9 @@ class Credit(Pallet):
 
     @call(3, ("scorecard", SCORECARD), weight=30_000_000)
     def set_scorecard(self, origin: Origin, scorecard: dict[str, Any]) -> None:
-        """Install a new scorecard version (root / governance). Scores follow as accounts are rescored."""
+        """Install a new scorecard version (root / governance). Scores follow as accounts are rescored, and
+        the block hook rescores borrowers with open loans, then every other scored account, RescorePerBlock
+        accounts a block."""
         ensure_root(origin)
         card = Scorecard.from_value(scorecard)
         if card.version <= self.ScorecardVersion.get():
@@ -206,16 +234,15 @@ class Credit(Pallet):
 
     def note_default(self, who: bytes) -> None:
         """A loan of `who` defaulted."""
-        self._update(who, lambda r: r.__setitem__("defaults", r["defaults"] + 1))
+        self._bump(who, "defaults")
 
     def note_loan_repaid(self, who: bytes) -> None:
         """A loan of `who` was repaid in full."""
-        self._update(who, lambda r: r.__setitem__("loans_repaid", r["loans_repaid"] + 1))
+        self._bump(who, "loans_repaid")
 
     def note_savings(self, who: bytes, regular: bool) -> None:
         """`who` saved at a group meeting (regular) or missed one."""
-        key = "savings_regular" if regular else "savings_missed"
-        self._update(who, lambda r: r.__setitem__(key, r[key] + 1))
+        self._bump(who, "savings_regular" if regular else "savings_missed")
 
     def note_inflow(self, who: bytes, amount: int, asset: int) -> None:
         """`who` received money from outside (a remittance, a payment); months with inflows count."""
@@ -231,15 +258,15 @@ class Credit(Pallet):
 
     def note_credential(self, who: bytes) -> None:
         """`who` earned a financial-education credential."""
-        self._update(who, lambda r: r.__setitem__("credentials", r["credentials"] + 1))
+        self._bump(who, "credentials")
 
     def note_credential_revoked(self, who: bytes) -> None:
-        """A credential of `who` was revoked (e.g. issued in error)."""
-        self._update(who, lambda r: r.__setitem__("credentials", max(0, r["credentials"] - 1)))
+        """A credential of `who` was revoked (e.g. issued in error): the credentials feature goes down by one."""
+        self._bump(who, "credentials", -1)
 
     def note_activity(self, who: bytes) -> None:
         """`who` took a financial action (requested or repaid a loan, saved, vouched)."""
-        self._update(who, lambda r: r.__setitem__("activity", r["activity"] + 1))
+        self._bump(who, "activity")
 
     # -- the public API: reading scores -----------------------------------------------------------------
     def score(self, who: bytes) -> int | None:
@@ -299,32 +326,98 @@ class Credit(Pallet):
         if take == 0:
             return 0
         assets = self.rt.pallet("Assets")
-        unit = self.VouchUnits.get(asset) or 0
-        lost_points = 0
+        points_changed = False
         for (voucher, v), part in zip(locked, pro_rata(take, [v["stake"] for _, v in locked])):
             if part == 0:
                 continue
             assets.move(asset, STAKE_ACCOUNT, dest, part)
             v["stake"] -= part
-            units = min(v["stake"] // unit, MAX_STAKE_UNITS) if unit else 0
-            new_points = units * v["standing"]
-            lost_points += v["points"] - new_points
-            v["points"] = new_points
+            old_points = v["points"]
+            v["standing"], v["points"] = self._vouch_weight(voucher, v)
+            points_changed |= v["points"] != old_points
             self.Vouches.put(borrower, voucher, v)
             self.emit("VouchStakeDrawn", {"loan_id": loan_id, "voucher": voucher, "vouchee": borrower,
                                           "asset": asset, "amount": part})
-        if lost_points:
-            self._update(borrower, lambda r: r.__setitem__("vouch_points", max(0, r["vouch_points"] - lost_points)))
+        if points_changed:
+            self._update(borrower)
         return take
 
+    # -- the block hook: applying a new scorecard version ------------------------------------------------
+    def on_initialize(self, n: int) -> int:
+        """Advance the rescoring walk (if one is under way) by at most RescorePerBlock accounts."""
+        walk = self.Rescoring.get()
+        if walk is None:
+            return 0
+        version, budget, examined, rescored = self.ScorecardVersion.get(), RESCORE_PER_BLOCK, 0, 0
+        while budget and walk["phase"] <= SCORED:
+            batch = self._walk_batch(walk["phase"], walk["cursor"], budget)
+            for who in batch:
+                walk["cursor"] = who
+                record = self.Behaviour.get(who)
+                old = self.Scores.get(who)
+                if record is not None and (old is None or old["version"] != version):
+                    self._rescore(who, record)
+                    rescored += 1
+            examined += len(batch)
+            budget -= len(batch)
+            if budget:  # the phase ran out of accounts before the budget did
+                walk.update(phase=walk["phase"] + 1, cursor=None)
+        walk["rescored"] += rescored
+        if walk["phase"] > SCORED:
+            self.Rescoring.remove()
+            self.emit("ScorecardApplied", {"version": walk["version"], "rescored": walk["rescored"]})
+        else:
+            self.Rescoring.put(walk)
+        return examined * EXAMINE_WEIGHT + rescored * RESCORE_WEIGHT
+
+    def _walk_batch(self, phase: int, cursor: bytes | None, limit: int) -> list[bytes]:
+        """Up to `limit` accounts of a rescoring phase after `cursor`, in storage order."""
+        if phase == BORROWERS:
+            if not self.rt.has_pallet("Lending"):
+                return []
+            return self.rt.pallet("Lending").borrowers_with_open_loans(cursor, limit)
+        after = None if cursor is None else (cursor,)
+        return [keys[0] for keys, _ in islice(self.Behaviour.iter_from(after), limit)]
+
     # -- internals ------------------------------------------------------------------------------------
-    def _update(self, who: bytes, change: Any) -> None:
+    def _update(self, who: bytes, change: Callable[[dict[str, Any]], None] | None = None) -> None:
+        """Apply `change` to the account's Behaviour record (created on first sight) and rescore it."""
         record = self.Behaviour.get(who) or new_behaviour(self.block_number)
-        change(record)
+        if change is not None:
+            change(record)
         self.Behaviour.put(who, record)
         self._rescore(who, record)
 
+    def _bump(self, who: bytes, counter: str, by: int = 1) -> None:
+        """Add `by` to one Behaviour counter (never below zero) and rescore."""
+        self._update(who, lambda r: r.__setitem__(counter, max(0, r[counter] + by)))
+
+    def _vouch_weight(self, voucher: bytes, v: dict[str, Any]) -> tuple[int, int]:
+        """(standing, points) of a vouch now: its stake in units of its asset, times the voucher's standing by
+        their latest recorded score (the Scores record; reading it never rescores, so nothing cascades)."""
+        record = self.Scores.get(voucher)
+        voucher_score = None if record is None else record["score"]
+        unit = self.VouchUnits.get(v["asset"]) or 0
+        return voucher_standing(voucher_score), vouch_points(v["stake"], unit, voucher_score)
+
+    def _refresh_vouch_points(self, who: bytes, record: dict[str, Any]) -> None:
+        """Weigh every vouch for `who` again and make `record["vouch_points"]` their sum (at most MaxVouches
+        reads of vouchers' scores; written back only where something changed)."""
+        total = 0
+        if self.VouchCount.get(who):
+            for (_, voucher), v in self.Vouches.iter(who):
+                weight = self._vouch_weight(voucher, v)
+                if weight != (v["standing"], v["points"]):
+                    v["standing"], v["points"] = weight
+                    self.Vouches.put(who, voucher, v)
+                total += weight[1]
+        if total != record["vouch_points"]:
+            record["vouch_points"] = total
+            self.Behaviour.put(who, record)
+
     def _rescore(self, who: bytes, record: dict[str, Any]) -> int | None:
+        """Recompute the account's score now (vouches weighed again) and emit ScoreUpdated if it changed."""
+        self._refresh_vouch_points(who, record)
         card = self.scorecard()
         score, reasons = compute_score(features_from_record(record, self.block_number, self.rt.blocks_per_day), card)
         old = self.Scores.get(who)
@@ -336,6 +429,7 @@ class Credit(Pallet):
     def _install(self, card: Scorecard) -> None:
         self.Scorecards.put(card.version, card.to_value())
         self.ScorecardVersion.put(card.version)
+        self.Rescoring.put({"version": card.version, "phase": BORROWERS, "cursor": None, "rescored": 0})
         self.emit("ScorecardSet", {"version": card.version, "features": len(card.features)})
 
     def build_genesis(self, config: dict[str, Any]) -> None:

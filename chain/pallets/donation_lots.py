@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chain.codec import ACCOUNT_ID, H256, U8, U16, U32, U64, U128, Enum, Option, Struct, Variant, Vec
+from chain.pallets.common import pro_rata, sub_account
 from chain.runtime import pallet_account
 
 PALLET_TAG = b"pui/dnte"
@@ -38,7 +39,7 @@ PIECE = Struct("pallet_puhui_donations::VoucherPiece", (("donation", U64), ("amo
 
 def campaign_account(campaign: int) -> bytes:
     """The escrow account of a campaign (pallet-owned: no one holds its key)."""
-    return pallet_account(PALLET_TAG, b"camp" + campaign.to_bytes(4, "little"))
+    return sub_account(PALLET_TAG, campaign, 4, b"camp")
 
 
 def split_fifo(amount: int, lots: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -60,20 +61,10 @@ def split_pro_rata(amount: int, lots: list[tuple[int, int]]) -> list[tuple[int, 
     """Take `amount` from (id, remaining) lots in proportion to what each holds. Shares are rounded down,
     then the units left over go one each to the lots with the largest remainders (ties: oldest first),
     so the shares sum to `amount` exactly and none exceeds its lot."""
-    total = sum(r for _, r in lots)
-    if amount > total:
+    if amount > sum(r for _, r in lots):
         raise ValueError("lots hold less than the amount")
-    if amount == total:
-        return [(i, r) for i, r in lots if r]
-    shares, rems = [], []
-    for pos, (lot_id, remaining) in enumerate(lots):
-        q, r = divmod(amount * remaining, total)
-        shares.append(q)
-        rems.append((-r, pos))
-    left = amount - sum(shares)
-    for _, pos in sorted(rems)[:left]:
-        shares[pos] += 1
-    return [(lots[p][0], s) for p, s in enumerate(shares) if s]
+    shares = pro_rata(amount, [r for _, r in lots])
+    return [(lot_id, share) for (lot_id, _), share in zip(lots, shares) if share]
 
 
 def take_pieces(pieces: list[dict[str, int]], amount: int) -> tuple[list[tuple[int, int]], list[dict[str, int]]]:

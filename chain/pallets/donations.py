@@ -28,6 +28,7 @@ from typing import Any
 from chain.codec import ACCOUNT_ID, BOOL, COMPACT_U128, H256, U8, U16, U32, U64, U128, Option, TextType, Vec
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, checked_add, ensure_root, ensure_signed, ROOT
 from chain.pallets.balances import lookup
+from chain.pallets.common import admit, dismiss, must_get, take_due, take_id
 from chain.pallets.donation_lots import (  # noqa: F401  (re-exported: the pallet's types and rules)
     CAMPAIGN, CAMPAIGN_STATUS, LOT, MAX_CAMPAIGN_BLOCKS, MAX_MILESTONES, MAX_OPEN_LOTS, MAX_VOUCHER_PIECES, MILESTONE,
     OPERATIONS, PALLET_TAG, PIECE, PURPOSES, RULE, VOUCHER_POOL, add_pieces, campaign_account, lot_balanced,
@@ -74,36 +75,36 @@ class Donations(Pallet):
     )
     ERRORS = (
         ErrorDef(0, "UnknownCampaign", "No campaign with that id; check the id in the CampaignCreated event."),
-        ErrorDef(1, "NotCampaignOwner", "Only the NGO that created the campaign may do this."),
-        ErrorDef(2, "CampaignNotOpen", "The campaign takes no donations: its deadline passed, or it ended."),
-        ErrorDef(3, "ZeroAmount", "The amount must be greater than zero."),
-        ErrorDef(4, "BadDeadline", "The deadline must be a future block, at most about five years ahead."),
+        ErrorDef(1, "NotCampaignOwner", "Only the NGO that created the campaign may do this; sign with the NGO's account."),
+        ErrorDef(2, "CampaignNotOpen", "The campaign takes no donations: its deadline passed, or it ended; give to an active campaign."),
+        ErrorDef(3, "ZeroAmount", "A zero amount moves nothing; give an amount greater than zero."),
+        ErrorDef(4, "BadDeadline", "The deadline is not a future block within about five years; choose a block in that window."),
         ErrorDef(5, "BadCategories", "List one to six distinct purpose codes (0 food .. 5 shelter); operations (6) is governed by the overhead cap."),
-        ErrorDef(6, "UnknownPurpose", "Purpose codes are 0 food, 1 water, 2 education, 3 health, 4 livelihoods, 5 shelter, 6 operations."),
+        ErrorDef(6, "UnknownPurpose", "The purpose code is unknown; use 0 food, 1 water, 2 education, 3 health, 4 livelihoods, 5 shelter or 6 operations."),
         ErrorDef(7, "PurposeNotInCampaign", "The campaign did not declare this purpose; disburse only for its declared categories."),
         ErrorDef(8, "OverheadCapExceeded", "Operations spending would exceed the campaign's cap on overhead (bps of the raised total); spend less on operations."),
         ErrorDef(9, "SelfPaymentNotOperations", "Payments to the NGO itself count as operations; use purpose 6 (operations), within the cap."),
-        ErrorDef(10, "MilestoneNotAttested", "The next tranche is not released: the validator must attest the next milestone first."),
+        ErrorDef(10, "MilestoneNotAttested", "The next tranche is not released; the validator must attest the next milestone first, or disburse less."),
         ErrorDef(11, "InsufficientFunds", "The escrow holds less unspent money than the amount; disburse less."),
         ErrorDef(12, "InsufficientBalance", "The donor holds fewer tokens than the donation; cash in first or give less."),
-        ErrorDef(13, "ValidatorRequired", "A campaign with milestones needs a validator to attest them."),
-        ErrorDef(14, "ValidatorNotIndependent", "The validator must be another account than the NGO."),
-        ErrorDef(15, "NotValidator", "Only the campaign's validator may attest its milestones."),
-        ErrorDef(16, "UnknownMilestone", "The campaign has no milestone with that number."),
-        ErrorDef(17, "MilestoneAlreadyAttested", "That milestone was attested already."),
+        ErrorDef(13, "ValidatorRequired", "A campaign with milestones needs a validator to attest them; name one, or drop the milestones."),
+        ErrorDef(14, "ValidatorNotIndependent", "The NGO cannot validate its own milestones; name another account as validator."),
+        ErrorDef(15, "NotValidator", "Only the campaign's validator may attest its milestones; sign with the validator's account."),
+        ErrorDef(16, "UnknownMilestone", "The campaign has no milestone with that number; milestones are numbered from 0 in the CampaignCreated event."),
+        ErrorDef(17, "MilestoneAlreadyAttested", "That milestone was attested already; attest the next one."),
         ErrorDef(18, "MilestoneOutOfOrder", "Milestones are attested in order; attest the earlier ones first."),
-        ErrorDef(19, "TooManyMilestones", "A campaign may have at most 16 milestones, each of a positive amount."),
+        ErrorDef(19, "TooManyMilestones", "There are more than 16 milestones, or one of zero amount; give at most 16, each of a positive amount."),
         ErrorDef(20, "TooManyDonations", "The campaign holds 4096 unspent donations, the most it can track; disburse some first."),
         ErrorDef(21, "NotMerchant", "The account is not a registered merchant; vouchers are spent only at registered merchants."),
-        ErrorDef(22, "AlreadyMerchant", "The account is a registered merchant already."),
-        ErrorDef(23, "InsufficientVoucher", "The beneficiary holds less voucher money in this asset than the amount."),
-        ErrorDef(24, "InsufficientRedeemable", "The merchant holds fewer vouchers of this asset than the amount to redeem."),
+        ErrorDef(22, "AlreadyMerchant", "The account is a registered merchant already; nothing to do."),
+        ErrorDef(23, "InsufficientVoucher", "The beneficiary holds less voucher money in this asset than the amount; spend at most the voucher balance."),
+        ErrorDef(24, "InsufficientRedeemable", "The merchant holds fewer vouchers of this asset than the amount to redeem; redeem at most what it holds."),
         ErrorDef(25, "TooManyVoucherPieces", "The account holds vouchers from too many donations (512); spend or redeem some first."),
-        ErrorDef(26, "BadOverheadCap", "The overhead cap is in basis points: at most 10000."),
-        ErrorDef(27, "CampaignEnded", "The campaign failed, was cancelled or closed: nothing more can leave or enter its escrow."),
+        ErrorDef(26, "BadOverheadCap", "The overhead cap is in basis points and above 10000 (100%); give at most 10000."),
+        ErrorDef(27, "CampaignEnded", "The campaign failed, was cancelled or closed, so its escrow is settled; nothing more can leave or enter it."),
         ErrorDef(28, "NotFunded", "Only a funded campaign (deadline passed, goal met) can be closed; an active one can be cancelled."),
-        ErrorDef(29, "ZeroGoal", "The goal must be greater than zero."),
-        ErrorDef(30, "VoucherNotAllowed", "A voucher goes to a beneficiary for a programme purpose, not to the NGO or for operations."),
+        ErrorDef(29, "ZeroGoal", "A campaign with a zero goal would be funded at once; set a goal greater than zero."),
+        ErrorDef(30, "VoucherNotAllowed", "A voucher goes to a beneficiary for a programme purpose; pay the NGO or operations in tokens (voucher false)."),
     )
     STORAGE = (
         StorageDef("NextCampaignId", U32, "The id of the next campaign.", default=0),
@@ -153,9 +154,8 @@ class Donations(Pallet):
             raise self.fail("ValidatorRequired")
         if validator == ngo:
             raise self.fail("ValidatorNotIndependent")
-        cid = self.NextCampaignId.get()
+        cid = take_id(self.NextCampaignId)
         rule = rule if isinstance(rule, tuple) else (rule, None)
-        self.NextCampaignId.put(cid + 1)
         self.Campaigns.put(cid, {
             "id": cid, "ngo": ngo, "asset": asset, "goal": goal, "deadline": deadline, "categories": list(categories),
             "rule": rule, "overhead_cap_bps": overhead_cap_bps, "validator": validator,
@@ -184,9 +184,8 @@ class Donations(Pallet):
         open_lots = self.OpenLots.get(campaign)
         if len(open_lots) >= MAX_OPEN_LOTS:
             raise self.fail("TooManyDonations")
-        did = self.NextDonationId.get()
+        did = take_id(self.NextDonationId)
         assets.move(c["asset"], donor, campaign_account(campaign), amount)
-        self.NextDonationId.put(did + 1)
         self.Donations.put(did, {"id": did, "campaign": campaign, "donor": donor, "amount": amount, "remaining": amount,
                                  "allocated": 0, "refunded": 0, "voucher": 0, "voucher_spent": 0, "redeemed": 0,
                                  "block": self.block_number})
@@ -230,21 +229,21 @@ class Donations(Pallet):
             if len(pieces_now) > MAX_VOUCHER_PIECES:
                 raise self.fail("TooManyVoucherPieces")
             self.VoucherLots.put(to, c["asset"], pieces_now)
-        did = self.NextDisbursementId.get()
-        self.NextDisbursementId.put(did + 1)
+        did = take_id(self.NextDisbursementId)
         self.rt.pallet("Assets").move(c["asset"], campaign_account(campaign), VOUCHER_POOL if voucher else to, amount)
         c["disbursed"] += amount
         if purpose == OPERATIONS:
             c["overhead"] += amount
         self.Campaigns.put(campaign, c)
-        self.emit("Disbursed", {"disbursement_id": did, "campaign": campaign, "to": to, "amount": amount,
-                                "purpose": purpose, "voucher": voucher})
         for lot_id, share in shares:
             lot = self.Donations.get(lot_id)
             lot["allocated"] += share
             if voucher:
                 lot["voucher"] += share
             self.Donations.put(lot_id, lot)
+        self.emit("Disbursed", {"disbursement_id": did, "campaign": campaign, "to": to, "amount": amount,
+                                "purpose": purpose, "voucher": voucher})
+        for lot_id, share in shares:
             self.emit("Allocated", {"donation_id": lot_id, "campaign": campaign, "to": to, "amount": share,
                                     "purpose": purpose, "disbursement_id": did})
 
@@ -297,9 +296,7 @@ class Donations(Pallet):
         """Register a merchant that may accept vouchers (root: the operator vets merchants)."""
         ensure_root(origin)
         who = lookup(merchant)
-        if self.Merchants.contains(who):
-            raise self.fail("AlreadyMerchant")
-        self.Merchants.put(who, self.block_number)
+        admit(self, self.Merchants, who, self.block_number, "AlreadyMerchant")
         self.emit("MerchantRegistered", {"merchant": who})
 
     @call(7, ("merchant", MULTI_ADDRESS), weight=10_000_000)
@@ -307,9 +304,7 @@ class Donations(Pallet):
         """Stop a merchant from accepting vouchers (root); it can still redeem what it holds."""
         ensure_root(origin)
         who = lookup(merchant)
-        if not self.Merchants.contains(who):
-            raise self.fail("NotMerchant")
-        self.Merchants.remove(who)
+        dismiss(self, self.Merchants, who, "NotMerchant")
         self.emit("MerchantDeregistered", {"merchant": who})
 
     @call(8, ("asset", U32), ("merchant", ACCOUNT_ID), ("amount", COMPACT_U128), weight=80_000_000)
@@ -360,9 +355,8 @@ class Donations(Pallet):
 
     # -- hooks ---------------------------------------------------------------------------------------------
     def on_initialize(self, n: int) -> int:
-        due = [k[1] for k, _ in self.Deadlines.iter(n)]
+        due = take_due(self.Deadlines, n)
         for cid in due:
-            self.Deadlines.remove(n, cid)
             c = self.Campaigns.get(cid)
             if c is None or c["status"][0] != "Active":
                 continue
@@ -377,10 +371,7 @@ class Donations(Pallet):
 
     # -- internals -----------------------------------------------------------------------------------------
     def _campaign(self, cid: int) -> dict[str, Any]:
-        c = self.Campaigns.get(cid)
-        if c is None:
-            raise self.fail("UnknownCampaign")
-        return c
+        return must_get(self, self.Campaigns, "UnknownCampaign", cid)
 
     def releasable(self, c: dict[str, Any]) -> int:
         """How much of a campaign may have been disbursed in all: the attested tranches (everything

@@ -17,6 +17,7 @@ from chain.codec import ACCOUNT_ID, BOOL, H256, U8, U32, U64, Option, Struct, Te
 from chain.frame import ROOT, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_root, ensure_signed
 from chain.hashing import blake2_256
 from chain.pallets.balances import lookup
+from chain.pallets.common import admit, credit_note, dismiss, must_get, take_id
 from chain.types import MULTI_ADDRESS
 
 TITLE = TextType(max_len=128)
@@ -72,22 +73,22 @@ class Education(Pallet):
     )
     ERRORS = (
         ErrorDef(0, "NotEducator", "Only a registered educator may create courses; ask the operator (root) to register the account."),
-        ErrorDef(1, "AlreadyEducator", "The account is a registered educator already."),
+        ErrorDef(1, "AlreadyEducator", "The account is a registered educator already; nothing to do."),
         ErrorDef(2, "UnknownCourse", "No course with that id; check the id in the CourseCreated event."),
-        ErrorDef(3, "NotCourseEducator", "Only the course's educator may do this."),
+        ErrorDef(3, "NotCourseEducator", "Only the course's educator may do this; sign with the educator's account (root may also revoke)."),
         ErrorDef(4, "CourseInactive", "The course is closed to enrolment; ask its educator to reopen it."),
-        ErrorDef(5, "AlreadyEnrolled", "The learner is enrolled in this course already."),
+        ErrorDef(5, "AlreadyEnrolled", "The learner is enrolled in this course already; carry on with its modules."),
         ErrorDef(6, "NotEnrolled", "The learner is not enrolled in this course; enrol first."),
-        ErrorDef(7, "NoSuchModule", "Module numbers run from 0 to the course's module count minus one."),
-        ErrorDef(8, "BadScore", "Scores are percentages: 0 to 100."),
+        ErrorDef(7, "NoSuchModule", "There is no module with that number; modules run from 0 to the course's module count minus one."),
+        ErrorDef(8, "BadScore", "A score is a percentage and this one is above 100; attest 0 to 100."),
         ErrorDef(9, "AlreadyCompleted", "The learner holds this course's credential already; scores can no longer change."),
-        ErrorDef(10, "UnknownCredential", "No credential with that id."),
-        ErrorDef(11, "AlreadyRevoked", "The credential was revoked already."),
-        ErrorDef(12, "BadRating", "Ratings run from 1 to 5."),
-        ErrorDef(13, "FeedbackAlreadyGiven", "A learner rates a course once."),
-        ErrorDef(14, "BadModules", "A course has 1 to 64 modules and a pass score of at most 100."),
-        ErrorDef(15, "EmptyTitle", "Give the course a title or URI (at most 128 bytes)."),
-        ErrorDef(16, "SelfEnrolment", "An educator cannot enrol in (and so certify) their own course."),
+        ErrorDef(10, "UnknownCredential", "No credential with that id; check the id in the CredentialIssued event."),
+        ErrorDef(11, "AlreadyRevoked", "The credential was revoked already; nothing to do."),
+        ErrorDef(12, "BadRating", "The rating is outside 1 to 5; rate from 1 to 5."),
+        ErrorDef(13, "FeedbackAlreadyGiven", "A learner rates a course once and this learner has; the first rating stands."),
+        ErrorDef(14, "BadModules", "A course has 1 to 64 modules and a pass score of at most 100; choose values in range."),
+        ErrorDef(15, "EmptyTitle", "The title is empty; give the course a title or URI (at most 128 bytes)."),
+        ErrorDef(16, "SelfEnrolment", "An educator cannot enrol in (and so certify) their own course; learn from another educator's course."),
     )
     STORAGE = (
         StorageDef("Educators", U32, "Registered educators and the block they were registered in.",
@@ -118,8 +119,7 @@ class Education(Pallet):
             raise self.fail("EmptyTitle")
         if not 1 <= modules <= MAX_MODULES or pass_score > 100:
             raise self.fail("BadModules")
-        cid = self.NextCourseId.get()
-        self.NextCourseId.put(cid + 1)
+        cid = take_id(self.NextCourseId)
         self.Courses.put(cid, {"id": cid, "educator": who, "title": title, "content_hash": content_hash,
                                "modules": modules, "pass_score": pass_score, "active": True, "enrolled": 0, "completed": 0})
         self.emit("CourseCreated", {"course": cid, "educator": who, "modules": modules, "pass_score": pass_score,
@@ -165,20 +165,17 @@ class Education(Pallet):
         if e["credential"] is not None:
             raise self.fail("AlreadyCompleted")
         e["scores"][module] = score
-        passed = score >= c["pass_score"]
-        self.emit("ModuleCompleted", {"course": course, "learner": learner, "module": module, "score": score, "passed": passed})
-        if all(s is not None and s >= c["pass_score"] for s in e["scores"]):
-            e["credential"] = self._issue(c, learner, sum(e["scores"]) // len(e["scores"]))
-            c["completed"] += 1
-            self.Courses.put(course, c)
         self.Enrolments.put(course, learner, e)
+        self.emit("ModuleCompleted", {"course": course, "learner": learner, "module": module, "score": score,
+                                      "passed": score >= c["pass_score"]})
+        if all(s is not None and s >= c["pass_score"] for s in e["scores"]):
+            self._issue(c, learner, e)
 
     @call(4, ("credential", U64), weight=15_000_000)
     def revoke_credential(self, origin: Origin, credential: int) -> None:
-        """The course's educator (or root) revokes a credential, e.g. one issued in error."""
-        cred = self.Credentials.get(credential)
-        if cred is None:
-            raise self.fail("UnknownCredential")
+        """The course's educator (or root) revokes a credential, e.g. one issued in error; the learner's
+        credit-score credential feature goes down by one."""
+        cred = must_get(self, self.Credentials, "UnknownCredential", credential)
         if origin != ROOT:
             self._own_course(origin, cred["course"])
         if cred["revoked"] is not None:
@@ -186,10 +183,7 @@ class Education(Pallet):
         cred["revoked"] = self.block_number
         self.Credentials.put(credential, cred)
         self.emit("CredentialRevoked", {"credential": credential, "learner": cred["learner"], "course": cred["course"]})
-        if self.rt.has_pallet("Credit"):
-            credit = self.rt.pallet("Credit")
-            if hasattr(credit, "note_credential_revoked"):
-                credit.note_credential_revoked(cred["learner"])
+        credit_note(self.rt, "note_credential_revoked", cred["learner"])
 
     @call(5, ("course", U32), ("rating", U8), ("comment_hash", Option(H256)), weight=15_000_000)
     def give_feedback(self, origin: Origin, course: int, rating: int, comment_hash: bytes | None) -> None:
@@ -215,9 +209,7 @@ class Education(Pallet):
         """Register an account as an educator (root)."""
         ensure_root(origin)
         who = lookup(educator)
-        if self.Educators.contains(who):
-            raise self.fail("AlreadyEducator")
-        self.Educators.put(who, self.block_number)
+        admit(self, self.Educators, who, self.block_number, "AlreadyEducator")
         self.emit("EducatorRegistered", {"educator": who})
 
     @call(7, ("educator", MULTI_ADDRESS), weight=10_000_000)
@@ -225,17 +217,12 @@ class Education(Pallet):
         """Remove an educator (root): no new courses; existing courses and credentials stay."""
         ensure_root(origin)
         who = lookup(educator)
-        if not self.Educators.contains(who):
-            raise self.fail("NotEducator")
-        self.Educators.remove(who)
+        dismiss(self, self.Educators, who, "NotEducator")
         self.emit("EducatorRemoved", {"educator": who})
 
     # -- internals --------------------------------------------------------------------------------------
     def _course(self, course: int) -> dict[str, Any]:
-        c = self.Courses.get(course)
-        if c is None:
-            raise self.fail("UnknownCourse")
-        return c
+        return must_get(self, self.Courses, "UnknownCourse", course)
 
     def _own_course(self, origin: Origin, course: int) -> dict[str, Any]:
         who = ensure_signed(origin)
@@ -244,19 +231,21 @@ class Education(Pallet):
             raise self.fail("NotCourseEducator")
         return c
 
-    def _issue(self, c: dict[str, Any], learner: bytes, score: int) -> int:
-        cid = self.NextCredentialId.get()
-        self.NextCredentialId.put(cid + 1)
+    def _issue(self, c: dict[str, Any], learner: bytes, e: dict[str, Any]) -> int:
+        """Issue the course's credential to a learner who passed every module (score: the mean, rounded down)."""
+        cid = take_id(self.NextCredentialId)
+        score = sum(e["scores"]) // len(e["scores"])
         fields = {"id": cid, "learner": learner, "course": c["id"], "educator": c["educator"],
                   "issued": self.block_number, "score": score, "content_hash": c["content_hash"]}
         h = credential_hash(fields)
         self.Credentials.put(cid, {**fields, "hash": h, "revoked": None})
         self.CredentialsOf.put(learner, c["id"], cid)
+        e["credential"] = cid
+        self.Enrolments.put(c["id"], learner, e)
+        c["completed"] += 1
+        self.Courses.put(c["id"], c)
         self.emit("CredentialIssued", {"credential": cid, "learner": learner, "course": c["id"], "score": score, "hash": h})
-        if self.rt.has_pallet("Credit"):
-            credit = self.rt.pallet("Credit")
-            if hasattr(credit, "note_credential"):
-                credit.note_credential(learner)
+        credit_note(self.rt, "note_credential", learner)
         return cid
 
     # -- public API for analytics and the credit score -------------------------------------------------------

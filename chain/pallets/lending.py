@@ -15,12 +15,14 @@ installments' paid principal, and each lender's book (per asset) tracks outstand
 """
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from chain.codec import ACCOUNT_ID, BOOL, COMPACT_U128, U8, U16, U32, U64, U128, Option, Vec
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_signed
+from chain.pallets.common import credit_note, take_id
 from chain.pallets.lending_engine import OPEN, LendingEngine, default_vault, escrow_account, status_of
-from chain.pallets.lending_schedule import BPS, days_past_due, unpaid
+from chain.pallets.lending_schedule import BPS, days_past_due
 from chain.pallets.lending_types import (
     AGENDA_ITEM, BOOK, EMPTY_BOOK, INSTALLMENT, INTEREST_KIND, LOAN, MAX_GUARANTORS, MAX_OPEN_LOANS, MAX_RATE_BPS,
     MAX_TERM, PRODUCT, PRODUCT_TERMS, RETRY, SCHEDULE_ROW,
@@ -83,16 +85,16 @@ class Lending(LendingEngine, Pallet):
     )
     ERRORS = (
         ErrorDef(0, "ProductNotFound", "No loan product with that id; list the products and pick one."),
-        ErrorDef(1, "ProductInactive", "The product takes no new requests; choose an open product."),
-        ErrorDef(2, "InvalidTerms", "The product terms are inconsistent (see the detail); fix them and try again."),
+        ErrorDef(1, "ProductInactive", "The lender closed the product to new requests; choose an open product."),
+        ErrorDef(2, "InvalidTerms", "The product terms are inconsistent (the detail says which rule); fix them and try again."),
         ErrorDef(3, "AmountOutOfRange", "The amount is outside the product's minimum and maximum; ask for an amount in range."),
-        ErrorDef(4, "NotLender", "Only the loan's lender may do this."),
-        ErrorDef(5, "LoanNotFound", "No loan with that id; check the id."),
-        ErrorDef(6, "NotBorrower", "Only the borrower may do this."),
+        ErrorDef(4, "NotLender", "Only the loan's (or product's) lender may do this; sign with the lender's account."),
+        ErrorDef(5, "LoanNotFound", "No loan with that id; check the id in the LoanRequested event."),
+        ErrorDef(6, "NotBorrower", "Only the loan's borrower may do this; sign with the borrower's account."),
         ErrorDef(7, "NotGuarantor", "You are not named as a guarantor of this loan; the borrower names guarantors in the request."),
-        ErrorDef(8, "AlreadyPledged", "You pledged for this loan already."),
-        ErrorDef(9, "NotRequested", "The loan is not awaiting a decision (already approved, rejected or cancelled)."),
-        ErrorDef(10, "NotApproved", "The loan is not approved and awaiting disbursement."),
+        ErrorDef(8, "AlreadyPledged", "You pledged for this loan already and a pledge cannot be changed; nothing more is needed from you."),
+        ErrorDef(9, "NotRequested", "The loan is not awaiting a decision (already approved, rejected or cancelled); check its status."),
+        ErrorDef(10, "NotApproved", "The loan is not approved and awaiting disbursement; the lender must approve it first."),
         ErrorDef(11, "NotActive", "The loan is not being repaid (not disbursed, or closed); check its status."),
         ErrorDef(12, "NotDefaulted", "Only a defaulted loan can be written off; wait for the default rule to apply."),
         ErrorDef(13, "ScoreTooLow", "The borrower's credit score is below the product's minimum; build history or choose another product."),
@@ -102,10 +104,12 @@ class Lending(LendingEngine, Pallet):
         ErrorDef(17, "GuarantorIsBorrower", "A borrower cannot guarantee their own loan; name someone else."),
         ErrorDef(18, "PledgesIncomplete", "Not every guarantor has pledged, or the pledges are below the required guarantee; wait for them."),
         ErrorDef(19, "InsufficientLiquidity", "The lender's vault holds less than the amount; the lender must deposit liquidity first."),
-        ErrorDef(20, "ZeroAmount", "The amount must be greater than zero."),
-        ErrorDef(21, "TooManyOpenLoans", "The borrower has the maximum number of open loans (MaxOpenLoans); repay one first."),
-        ErrorDef(22, "LendToSelf", "A lender cannot borrow from their own product."),
-        ErrorDef(23, "TooManyGuarantors", "A loan may name at most MaxGuarantors guarantors."),
+        ErrorDef(20, "ZeroAmount", "A zero amount moves nothing; give an amount greater than zero."),
+        ErrorDef(21, "TooManyOpenLoans", "The borrower has the maximum number of open loans (MaxOpenLoans); repay or cancel one first."),
+        ErrorDef(22, "LendToSelf", "A lender cannot borrow from their own product; borrow from another lender."),
+        ErrorDef(23, "TooManyGuarantors", "A loan may name at most MaxGuarantors guarantors; name fewer."),
+        ErrorDef(24, "NotLoanParty", "Only the loan's lender (who pays out) or its borrower may disburse it; ask one of them "
+                                     "(for a pool's loan, the pool's manager through InvestmentPool.disburse_loan)."),
     )
     STORAGE = (
         StorageDef("NextProductId", U32, "The id the next product gets.", default=0),
@@ -202,7 +206,7 @@ class Lending(LendingEngine, Pallet):
             raise self.fail("GuarantorIsBorrower")
         if self.OpenLoans.get(who) >= MAX_OPEN_LOANS:
             raise self.fail("TooManyOpenLoans")
-        score = self.rt.pallet("Credit").score(who) if self.rt.has_pallet("Credit") else None
+        score = credit_note(self.rt, "score", who)
         required = t["min_guarantors"]
         if score is None and t["min_score"]:
             if t["newcomer_guarantors"] is None:
@@ -213,7 +217,7 @@ class Lending(LendingEngine, Pallet):
         if len(guarantors) < required:
             raise self.fail("TooFewGuarantors", f"needs {required}")
         rate = self.price(t, score)
-        loan_id = self.NextLoanId.get()
+        loan_id = take_id(self.NextLoanId)
         loan = {
             "id": loan_id, "product": product_id, "borrower": who, "lender": product["lender"], "asset": t["asset"],
             "principal": amount, "interest_kind": t["interest_kind"], "rate_bps": rate, "term": t["term"],
@@ -223,7 +227,6 @@ class Lending(LendingEngine, Pallet):
             "auto_debit": auto_debit, "guarantors": list(guarantors),
             "guarantee_required": amount * t["guarantee_bps"] // BPS if guarantors else 0, "score": score, "next_unpaid": 0,
         }
-        self.NextLoanId.put(loan_id + 1)
         self.Loans.put(loan_id, loan)
         self.LoansOf.put(who, loan_id, True)
         self.OpenLoans.put(who, self.OpenLoans.get(who) + 1)
@@ -270,16 +273,10 @@ class Lending(LendingEngine, Pallet):
 
     @call(9, ("loan_id", U64), weight=60_000_000)
     def disburse(self, origin: Origin, loan_id: int) -> None:
-        """Disburse an approved loan that waited for liquidity (lender or borrower may call)."""
-        who = ensure_signed(origin)
-        loan = self._loan(loan_id)
-        if who not in (loan["lender"], loan["borrower"]):
-            raise self.fail("NotBorrower")
-        if status_of(loan) != "Approved":
-            raise self.fail("NotApproved")
-        if self.assets.balance(loan["asset"], self.vault_of(loan["lender"])) < loan["principal"]:
-            raise self.fail("InsufficientLiquidity")
-        self._disburse(loan)
+        """Disburse an approved loan that waited for liquidity: its lender (who pays out) or its borrower (who
+        receives) may call; the lender of an InvestmentPool loan is the pool, whose manager calls
+        InvestmentPool.disburse_loan."""
+        self.disburse_as(ensure_signed(origin), loan_id)
 
     @call(10, ("loan_id", U64), ("amount", COMPACT_U128), weight=60_000_000)
     def repay(self, origin: Origin, loan_id: int, amount: int) -> None:
@@ -294,7 +291,7 @@ class Lending(LendingEngine, Pallet):
         if amount == 0:
             raise self.fail("ZeroAmount")
         insts = self._remaining(loan)
-        owed = sum(sum(unpaid(i)) for _, i in insts)
+        owed = self._owed(insts)
         if status_of(loan) == "Active" and amount >= owed - self._waivable(insts):
             self._pay_off(loan, insts, who)
         else:
@@ -319,11 +316,8 @@ class Lending(LendingEngine, Pallet):
 
     def _pay_off(self, loan: dict[str, Any], insts: list[tuple[int, dict[str, Any]]], who: bytes) -> None:
         waived = self._waivable(insts)
-        for n, inst in insts:
-            if inst["due_block"] > self.block_number and inst["interest"] > inst["interest_paid"]:
-                inst["interest"] = inst["interest_paid"]
-                self.Installments.put(loan["id"], n, inst)
-        owed = sum(sum(unpaid(i)) for _, i in insts)
+        self._waive_future_interest(loan, insts)
+        owed = self._owed(insts)
         self.assets.move(loan["asset"], who, self.vault_of(loan["lender"]), owed)
         self._apply_payment(loan, insts, owed, who, note=True, waived=waived)
 
@@ -355,6 +349,11 @@ class Lending(LendingEngine, Pallet):
         """Let a pallet-owned account lend from a vault it controls (an InvestmentPool lends from its own account)."""
         self.VaultOf.put(lender, vault)
 
+    def borrowers_with_open_loans(self, after: bytes | None, limit: int) -> list[bytes]:
+        """Up to `limit` borrowers who have open loans, in storage order, after the borrower `after` (a cursor:
+        Credit walks them in batches when a new scorecard version is applied)."""
+        return [keys[0] for keys, _ in islice(self.OpenLoans.iter_from(None if after is None else (after,)), limit)]
+
     def book(self, lender: bytes, asset: int) -> dict[str, Any]:
         return self.Books.get(lender, asset)
 
@@ -373,8 +372,7 @@ class Lending(LendingEngine, Pallet):
         problem = self.check_terms(terms)
         if problem:
             raise self.fail("InvalidTerms", problem)
-        pid = self.NextProductId.get()
-        self.NextProductId.put(pid + 1)
+        pid = take_id(self.NextProductId)
         self.Products.put(pid, {"lender": lender, "terms": terms, "active": True, "loans": 0})
         self.emit("ProductCreated", {"product_id": pid, "lender": lender, "asset": terms["asset"], "rate_bps": terms["rate_bps"],
                                      "term": terms["term"], "interval_days": terms["interval_days"]})
@@ -423,6 +421,17 @@ class Lending(LendingEngine, Pallet):
         if self.assets.balance(loan["asset"], self.vault_of(lender)) >= loan["principal"]:
             self._disburse(loan)
 
+    def disburse_as(self, who: bytes, loan_id: int) -> None:
+        """Disburse an approved loan as its lender or its borrower (NotLoanParty for anyone else)."""
+        loan = self._loan(loan_id)
+        if who not in (loan["lender"], loan["borrower"]):
+            raise self.fail("NotLoanParty")
+        if status_of(loan) != "Approved":
+            raise self.fail("NotApproved")
+        if self.assets.balance(loan["asset"], self.vault_of(loan["lender"])) < loan["principal"]:
+            raise self.fail("InsufficientLiquidity")
+        self._disburse(loan)
+
     def reject_as(self, lender: bytes, loan_id: int) -> None:
         loan = self._loan(loan_id)
         if loan["lender"] != lender:
@@ -459,8 +468,7 @@ class Lending(LendingEngine, Pallet):
 
     def amount_due(self, loan_id: int) -> int:
         """What is due now: unpaid fees, interest and principal of installments whose due block has come."""
-        loan = self._loan(loan_id)
-        return sum(sum(unpaid(i)) for _, i in self._remaining(loan) if i["due_block"] <= self.block_number)
+        return self._owed(self._remaining(self._loan(loan_id)), self.block_number)
 
     def outstanding_principal(self, loan_id: int) -> int:
         loan = self._loan(loan_id)

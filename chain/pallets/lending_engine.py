@@ -15,39 +15,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chain.errors import ModuleError
-
-from chain.pallets.lending_schedule import allocate, build_schedule, days_late, days_past_due, pro_rata, unpaid
+from chain.pallets.common import (
+    PalletMixin, credit_note, must_get, pro_rata, push_agenda, run_agenda, sub_account, variant_of,
+)
+from chain.pallets.lending_schedule import BPS, allocate, build_schedule, days_late, days_past_due, unpaid
 from chain.pallets.lending_types import DEFAULT_CHECK, DUE, LATE_CHECK, RETRY
 from chain.runtime import pallet_account
 
 OPEN = ("Requested", "Approved")
 ITEM_WEIGHT = 40_000_000
+LEND_TAG = b"pui/lend"
 
 
 def status_of(loan: dict[str, Any]) -> str:
-    s = loan["status"]
-    return s[0] if isinstance(s, tuple) else s
+    """A loan's status name ("Active", ...)."""
+    return variant_of(loan["status"])
 
 
 def escrow_account(loan_id: int) -> bytes:
     """The account holding a loan's guarantee pledges."""
-    return pallet_account(b"pui/lend", b"pledge" + loan_id.to_bytes(8, "little"))
+    return sub_account(LEND_TAG, loan_id, 8, b"pledge")
 
 
 def default_vault(lender: bytes) -> bytes:
     """The vault account of a lender who signs for themselves."""
-    return pallet_account(b"pui/lend", b"vault" + lender)
+    return pallet_account(LEND_TAG, b"vault" + lender)
 
 
 Inst = tuple[int, dict[str, Any]]
 
 
-class LendingEngine:
+class LendingEngine(PalletMixin):
     """Mixin with the Lending pallet's internals (see the module doc)."""
 
     # provided by the pallet
-    rt: Any
     Loans: Any
     Products: Any
     Installments: Any
@@ -56,27 +57,17 @@ class LendingEngine:
     Books: Any
     Agenda: Any
     assets: Any
-    block_number: int
 
-    if TYPE_CHECKING:  # declared for type checkers only: a stub here would shadow the Pallet methods
-        def fail(self, name: str, detail: str = "") -> ModuleError: ...
-        def emit(self, name: str, fields: dict[str, Any] | None = None) -> None: ...
-        def transactional(self, fn: Any, *args: Any) -> Any: ...
+    if TYPE_CHECKING:  # declared for type checkers only: a stub here would shadow the Lending methods
         def vault_of(self, lender: bytes) -> bytes: ...
         def approve_as(self, lender: bytes, loan_id: int, automatic: bool = False) -> None: ...
 
     # -- reading ----------------------------------------------------------------------------------------
     def _loan(self, loan_id: int) -> dict[str, Any]:
-        loan = self.Loans.get(loan_id)
-        if loan is None:
-            raise self.fail("LoanNotFound")
-        return loan
+        return must_get(self, self.Loans, "LoanNotFound", loan_id)
 
     def _product(self, product_id: int) -> dict[str, Any]:
-        product = self.Products.get(product_id)
-        if product is None:
-            raise self.fail("ProductNotFound")
-        return product
+        return must_get(self, self.Products, "ProductNotFound", product_id)
 
     def _remaining(self, loan: dict[str, Any]) -> list[Inst]:
         """The installments from the oldest unpaid one to the last."""
@@ -84,16 +75,23 @@ class LendingEngine:
             return []
         return [(n, self.Installments.get(loan["id"], n)) for n in range(loan["next_unpaid"], loan["term"])]
 
+    def _owed(self, insts: list[Inst], due_by: int | None = None) -> int:
+        """Fees, interest and principal still unpaid on these installments (only those due by `due_by`)."""
+        return sum(sum(unpaid(i)) for _, i in insts if due_by is None or i["due_block"] <= due_by)
+
+    def _waive_future_interest(self, loan: dict[str, Any], insts: list[Inst]) -> None:
+        """Cut the interest of installments not yet due to what was paid of it (early payoff, default)."""
+        for n, inst in insts:
+            if inst["due_block"] > self.block_number and inst["interest"] > inst["interest_paid"]:
+                inst["interest"] = inst["interest_paid"]
+                self.Installments.put(loan["id"], n, inst)
+
     def _note(self, method: str, who: bytes, *args: Any) -> None:
         """Tell the Credit pallet (when the runtime has one) about behaviour of `who`."""
-        if self.rt.has_pallet("Credit"):
-            getattr(self.rt.pallet("Credit"), method)(who, *args)
+        credit_note(self.rt, method, who, *args)
 
     def _schedule(self, block: int, kind: int, loan_id: int, n: int) -> None:
-        block = max(block, self.block_number + 1)
-        items = self.Agenda.get(block) or []
-        items.append({"kind": kind, "loan_id": loan_id, "installment": n})
-        self.Agenda.put(block, items)
+        push_agenda(self.Agenda, max(block, self.block_number + 1), {"kind": kind, "loan_id": loan_id, "installment": n})
 
     def _pledges_complete(self, loan: dict[str, Any]) -> bool:
         total = 0
@@ -114,7 +112,7 @@ class LendingEngine:
         loan_id, asset, principal = loan["id"], loan["asset"], loan["principal"]
         self.assets.move(asset, self.vault_of(loan["lender"]), loan["borrower"], principal)
         schedule = build_schedule(principal, loan["rate_bps"], loan["term"], loan["interval_days"],
-                                  status_of({"status": loan["interest_kind"]}), now, bpd)
+                                  variant_of(loan["interest_kind"]), now, bpd)
         for n, inst in enumerate(schedule):
             self.Installments.put(loan_id, n, inst)
         loan["status"] = ("Active", None)
@@ -126,8 +124,7 @@ class LendingEngine:
         book["active_loans"] += 1
         self.Books.put(loan["lender"], asset, book)
         self._schedule(schedule[0]["due_block"], DUE, loan_id, 0)
-        if self.rt.has_pallet("Credit"):
-            self.rt.pallet("Credit").lock_vouches(loan["borrower"], loan_id)
+        self._note("lock_vouches", loan["borrower"], loan_id)
         self.emit("LoanDisbursed", {"loan_id": loan_id, "borrower": loan["borrower"], "lender": loan["lender"],
                                     "asset": asset, "principal": principal, "rate_bps": loan["rate_bps"],
                                     "interest_kind": loan["interest_kind"], "term": loan["term"],
@@ -149,8 +146,8 @@ class LendingEngine:
                 self.assets.move(loan["asset"], escrow_account(loan["id"]), g, amount)
                 self.Pledges.remove(loan["id"], g)
                 self.emit("PledgeReleased", {"loan_id": loan["id"], "guarantor": g, "amount": amount})
-        if prev in ("Active", "Defaulted") and self.rt.has_pallet("Credit"):
-            self.rt.pallet("Credit").release_vouches(borrower, loan["id"])
+        if prev in ("Active", "Defaulted"):
+            self._note("release_vouches", borrower, loan["id"])
         if status == "Repaid" and prev == "Active":
             book = self.Books.get(loan["lender"], loan["asset"])
             book["active_loans"] -= 1
@@ -216,15 +213,11 @@ class LendingEngine:
 
     # -- the block hook -----------------------------------------------------------------------------------
     def on_initialize(self, n: int) -> int:
-        items = self.Agenda.get(n)
-        if not items:
-            return 0
-        self.Agenda.remove(n)
-        for item in items:
-            if self.transactional(self._process, item["kind"], item["loan_id"], item["installment"]) is not None:
-                self.emit("AgendaItemFailed", {"loan_id": item["loan_id"], "installment": item["installment"],
-                                               "kind": item["kind"]})
-        return len(items) * ITEM_WEIGHT
+        return ITEM_WEIGHT * run_agenda(
+            self, self.Agenda, n,
+            lambda item: self._process(item["kind"], item["loan_id"], item["installment"]),
+            lambda item: self.emit("AgendaItemFailed", {"loan_id": item["loan_id"], "installment": item["installment"],
+                                                        "kind": item["kind"]}))
 
     def _process(self, kind: int, loan_id: int, n: int) -> None:
         loan = self.Loans.get(loan_id)
@@ -251,11 +244,11 @@ class LendingEngine:
             return
         elif kind == LATE_CHECK:
             fee = (inst["interest"] - inst["interest_paid"] + inst["principal"] - inst["principal_paid"]) \
-                * loan["late_fee_bps"] // 10_000
+                * loan["late_fee_bps"] // BPS
             inst["fee"] += fee
             self.Installments.put(loan_id, n, inst)
             self.emit("InstallmentLate", {"loan_id": loan_id, "borrower": loan["borrower"], "installment": n,
-                                          "days_past_due": (now - inst["due_block"]) // bpd, "late_fee": fee})
+                                          "days_past_due": days_late(now, inst["due_block"], bpd), "late_fee": fee})
             default_block = inst["due_block"] + loan["default_days"] * bpd
             if default_block <= now:
                 self._default(loan)
@@ -265,16 +258,13 @@ class LendingEngine:
             self._default(loan)
         elif kind == RETRY and loan["auto_debit"]:
             self._auto_debit(loan, n)
-            if status_of(loan) == "Active" and self._due_now(loan):
+            if status_of(loan) == "Active" and self._owed(self._remaining(loan), now):
                 self._schedule(now + bpd, RETRY, loan_id, loan["next_unpaid"])
-
-    def _due_now(self, loan: dict[str, Any]) -> int:
-        return sum(sum(unpaid(i)) for _, i in self._remaining(loan) if i["due_block"] <= self.block_number)
 
     def _auto_debit(self, loan: dict[str, Any], n: int) -> None:
         """Collect what is due from the borrower's balance (all of it, or what there is)."""
         insts = self._remaining(loan)
-        due = sum(sum(unpaid(i)) for _, i in insts if i["due_block"] <= self.block_number)
+        due = self._owed(insts, self.block_number)
         if due == 0:
             return
         pay = min(due, self.assets.balance(loan["asset"], loan["borrower"]))
@@ -291,10 +281,7 @@ class LendingEngine:
         loan_id, asset, borrower = loan["id"], loan["asset"], loan["borrower"]
         insts = self._remaining(loan)
         dpd = days_past_due(loan, [insts[0][1]], now, bpd)
-        for n, inst in insts:
-            if inst["due_block"] > now and inst["interest"] > inst["interest_paid"]:
-                inst["interest"] = inst["interest_paid"]
-                self.Installments.put(loan_id, n, inst)
+        self._waive_future_interest(loan, insts)
         remaining = loan["principal"] - loan["principal_repaid"]
         book = self.Books.get(loan["lender"], asset)
         book["outstanding"] -= remaining
@@ -309,7 +296,7 @@ class LendingEngine:
             if inst["due_block"] < now:
                 self._note("note_repayment", borrower, False, days_late(now, inst["due_block"], bpd))
         self._note("note_default", borrower)
-        owed = sum(sum(unpaid(i)) for _, i in insts)
+        owed = self._owed(insts)
         vault, escrow = self.vault_of(loan["lender"]), escrow_account(loan_id)
         pledges = [(g, self.Pledges.get(loan_id, g)) for g in loan["guarantors"] if self.Pledges.contains(loan_id, g)]
         take = min(owed, sum(a for _, a in pledges))
@@ -326,11 +313,9 @@ class LendingEngine:
         for g, part in drawn:
             self._apply_payment(loan, insts, part, g, note=False)
         owed -= take
-        if self.rt.has_pallet("Credit"):
-            credit = self.rt.pallet("Credit")
-            if owed:
-                from chain.pallets.credit import STAKE_ACCOUNT
-                got = credit.draw_vouch_stakes(loan_id, borrower, asset, owed, vault)
-                if got:
-                    self._apply_payment(loan, insts, got, STAKE_ACCOUNT, note=False)
-            credit.release_vouches(borrower, loan_id)
+        if owed and self.rt.has_pallet("Credit"):
+            from chain.pallets.credit import STAKE_ACCOUNT
+            got = self.rt.pallet("Credit").draw_vouch_stakes(loan_id, borrower, asset, owed, vault)
+            if got:
+                self._apply_payment(loan, insts, got, STAKE_ACCOUNT, note=False)
+        self._note("release_vouches", borrower, loan_id)

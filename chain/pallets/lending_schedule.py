@@ -1,4 +1,4 @@
-"""Pure loan arithmetic: installment schedules, payment allocation, days past due, pro-rata splits.
+"""Pure loan arithmetic: installment schedules, payment allocation, days past due (pro-rata splits: common.py).
 
 Everything here is integer arithmetic on plain values (no storage), so the Lending pallet, the
 analytics and the tests compute exactly the same numbers.
@@ -13,6 +13,11 @@ Rates are yearly, in basis points; one period's rate is `rate_bps * interval_day
 from __future__ import annotations
 
 from typing import Any, Sequence
+
+from chain.pallets.common import days_after, pro_rata, variant_of
+
+__all__ = ["BPS", "DAYS_PER_YEAR", "FLAT", "DECLINING", "period_rate", "schedule_parts", "build_schedule", "unpaid",
+           "allocate", "days_late", "days_past_due", "pro_rata", "interest_for"]
 
 BPS = 10_000
 DAYS_PER_YEAR = 365
@@ -95,7 +100,7 @@ def allocate(amount: int, owed: Sequence[tuple[int, int, int]]) -> tuple[list[tu
 
 def days_late(paid_block: int, due_block: int, blocks_per_day: int) -> int:
     """Whole days between an installment's due block and the block it was paid (0 if on or before)."""
-    return max(0, paid_block - due_block) // max(1, blocks_per_day)
+    return days_after(paid_block, due_block, blocks_per_day)
 
 
 def days_past_due(loan: dict[str, Any], installments: Sequence[dict[str, Any]], block: int, blocks_per_day: int) -> int:
@@ -104,34 +109,12 @@ def days_past_due(loan: dict[str, Any], installments: Sequence[dict[str, Any]], 
     `installments` are the loan's installment records in order. Loans not on the books (requested,
     repaid, written off ...) are 0 days past due; a defaulted loan keeps counting.
     """
-    status = loan["status"][0] if isinstance(loan["status"], tuple) else loan["status"]
-    if status not in ("Active", "Defaulted"):
+    if variant_of(loan["status"]) not in ("Active", "Defaulted"):
         return 0
     for inst in installments:
         if inst["paid_block"] is None:
-            if inst["due_block"] >= block:
-                return 0
-            return (block - inst["due_block"]) // max(1, blocks_per_day)
+            return days_after(block, inst["due_block"], blocks_per_day)
     return 0
-
-
-def pro_rata(total: int, weights: Sequence[int]) -> list[int]:
-    """Split `total` in proportion to `weights` exactly (largest remainder, ties to the earlier weight).
-
-    The parts sum to `total`; when `total <= sum(weights)` no part exceeds its weight.
-    """
-    w_sum = sum(weights)
-    if w_sum == 0:
-        if total:
-            raise ValueError("cannot split a non-zero total over zero weights")
-        return [0 for _ in weights]
-    parts = [total * w // w_sum for w in weights]
-    rest = total - sum(parts)
-    if rest:
-        order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % w_sum), i))
-        for i in order[:rest]:
-            parts[i] += 1
-    return parts
 
 
 def interest_for(principal: int, rate_bps: int, days: int) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 from chain.codec import ACCOUNT_ID, BOOL, U32, U128, Struct, Tuple, Vec
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_root, ensure_signed
 from chain.pallets.balances import lookup
+from chain.pallets.common import admit, day_of, dismiss
 from chain.types import MULTI_ADDRESS
 
 RATE_SCALE = 10**6
@@ -60,8 +61,8 @@ class Oracle(Pallet):
         ErrorDef(4, "StaleRate", "The asset's latest rate is older than MaxAge blocks, so converting at it could be unfair; "
                                  "wait for a feeder to post a fresh rate."),
         ErrorDef(5, "TooManyRates", "A batch may post at most 32 rates; split it."),
-        ErrorDef(6, "BadMaxAge", "MaxAge must be at least one block."),
-        ErrorDef(7, "AlreadyFeeder", "The account is a feeder already."),
+        ErrorDef(6, "BadMaxAge", "A MaxAge of zero would make every rate stale at once; set at least one block."),
+        ErrorDef(7, "AlreadyFeeder", "The account is a feeder already; nothing to do."),
     )
     STORAGE = (
         StorageDef("Feeders", BOOL, "Accounts allowed to post rates.", keys=(("Blake2_128Concat", ACCOUNT_ID),)),
@@ -97,9 +98,7 @@ class Oracle(Pallet):
         """Allow an account to post rates (root)."""
         ensure_root(origin)
         who = lookup(feeder)
-        if self.Feeders.contains(who):
-            raise self.fail("AlreadyFeeder")
-        self.Feeders.put(who, True)
+        admit(self, self.Feeders, who, True, "AlreadyFeeder")
         self.emit("FeederAdded", {"feeder": who})
 
     @call(3, ("feeder", MULTI_ADDRESS), weight=10_000_000)
@@ -107,9 +106,7 @@ class Oracle(Pallet):
         """Stop an account from posting rates (root)."""
         ensure_root(origin)
         who = lookup(feeder)
-        if not self.Feeders.contains(who):
-            raise self.fail("NotFeeder")
-        self.Feeders.remove(who)
+        dismiss(self, self.Feeders, who, "NotFeeder")
         self.emit("FeederRemoved", {"feeder": who})
 
     @call(4, ("blocks", U32), weight=5_000_000)
@@ -138,7 +135,7 @@ class Oracle(Pallet):
     def _write(self, feeder: bytes, asset: int, rate: int) -> None:
         now = self.block_number
         self.Rates.put(asset, {"rate": rate, "block": now})
-        self.History.put(asset, now // max(1, self.rt.blocks_per_day), rate)
+        self.History.put(asset, day_of(now, self.rt.blocks_per_day), rate)
         self.emit("RatePosted", {"asset": asset, "rate": rate, "feeder": feeder})
 
     # -- the public API for other pallets and analytics --------------------------------------------------
@@ -185,7 +182,7 @@ class Oracle(Pallet):
 
     def depreciation_over(self, asset: int, days: int) -> int | None:
         """Basis points the asset lost against USD over the last `days` days (None: no history)."""
-        today = self.block_number // max(1, self.rt.blocks_per_day)
+        today = day_of(self.block_number, self.rt.blocks_per_day)
         then, now = self.rate_on(asset, today - days), self.rate_on(asset, today)
         if then is None or now is None:
             return None

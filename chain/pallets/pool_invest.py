@@ -17,8 +17,8 @@ from typing import Any
 
 from chain.codec import ACCOUNT_ID, BOOL, COMPACT_U128, U32, U64, U128, Struct, Vec
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_signed
+from chain.pallets.common import must_get, sub_account, take_id
 from chain.pallets.lending_types import PRODUCT_TERMS
-from chain.runtime import pallet_account
 
 MAX_POOL_PRODUCTS = 16
 POOL = Struct("pallet_puhui_pool::Pool", (
@@ -29,7 +29,7 @@ POOL = Struct("pallet_puhui_pool::Pool", (
 
 def pool_account(pool_id: int) -> bytes:
     """The account holding a pool's cash; it is also the pool's lender id and vault in Lending."""
-    return pallet_account(b"pui/pool", pool_id.to_bytes(4, "little"))
+    return sub_account(b"pui/pool", pool_id, 4)
 
 
 def shares_for_deposit(amount: int, total_shares: int, nav: int) -> int:
@@ -57,15 +57,17 @@ class InvestmentPool(Pallet):
         EventDef(3, "ProductAttached", (("pool_id", U32), ("product_id", U32)), "The manager created a loan product funded by the pool."),
     )
     ERRORS = (
-        ErrorDef(0, "PoolNotFound", "No pool with that id."),
-        ErrorDef(1, "NotManager", "Only the pool's manager may do this."),
-        ErrorDef(2, "ZeroAmount", "The amount must be greater than zero."),
+        ErrorDef(0, "PoolNotFound", "No pool with that id; check the id in the PoolCreated event."),
+        ErrorDef(1, "NotManager", "Only the pool's manager may do this; sign with the manager's account."),
+        ErrorDef(2, "ZeroAmount", "A zero amount moves nothing; give an amount greater than zero."),
         ErrorDef(3, "DepositTooSmall", "The deposit is worth less than one pool share; deposit more."),
-        ErrorDef(4, "InsufficientShares", "You hold fewer pool shares than that."),
+        ErrorDef(4, "InsufficientShares", "You hold fewer pool shares than that; withdraw at most what you hold."),
         ErrorDef(5, "InsufficientLiquidity", "The pool's idle cash cannot pay this now (the rest is lent out); withdraw less or later."),
-        ErrorDef(6, "PoolInsolvent", "The pool's value is zero after losses; it takes no new deposits."),
-        ErrorDef(7, "WrongAsset", "A pool's products must lend the pool's asset."),
-        ErrorDef(8, "TooManyProducts", "A pool has at most MaxPoolProducts products; close one first."),
+        ErrorDef(6, "PoolInsolvent", "The pool's value is zero after losses, so a share has no price; it takes no new deposits, "
+                                     "create a new pool instead."),
+        ErrorDef(7, "WrongAsset", "A pool lends only its own asset; set the product's asset to the pool's asset."),
+        ErrorDef(8, "TooManyProducts", "A pool has at most MaxPoolProducts products (closed ones count too); reopen a closed "
+                                       "product with set_product_active instead of creating one."),
     )
     STORAGE = (
         StorageDef("NextPoolId", U32, "The id the next pool gets.", default=0),
@@ -80,8 +82,7 @@ class InvestmentPool(Pallet):
         """Create a pool in an asset, managed by you."""
         who = ensure_signed(origin)
         self.rt.pallet("Assets").details(asset)
-        pid = self.NextPoolId.get()
-        self.NextPoolId.put(pid + 1)
+        pid = take_id(self.NextPoolId)
         account = pool_account(pid)
         self.Pools.put(pid, {"manager": who, "asset": asset, "account": account, "total_shares": 0, "products": []})
         self.rt.pallet("Lending").register_pallet_lender(account, account)
@@ -163,6 +164,12 @@ class InvestmentPool(Pallet):
         pool = self._managed(origin, pool_id)
         self.rt.pallet("Lending").set_product_active_as(pool["account"], product_id, active)
 
+    @call(8, ("pool_id", U32), ("loan_id", U64), weight=60_000_000)
+    def disburse_loan(self, origin: Origin, pool_id: int, loan_id: int) -> None:
+        """As manager, disburse an approved pool loan that waited for the pool's idle cash."""
+        pool = self._managed(origin, pool_id)
+        self.rt.pallet("Lending").disburse_as(pool["account"], loan_id)
+
     # -- the public API --------------------------------------------------------------------------------------
     def cash(self, pool_id: int) -> int:
         """Idle cash in the pool account."""
@@ -181,10 +188,7 @@ class InvestmentPool(Pallet):
         return amount_for_shares(self.Holdings.get(pool_id, who), pool["total_shares"], self.nav(pool_id))
 
     def _pool(self, pool_id: int) -> dict[str, Any]:
-        pool = self.Pools.get(pool_id)
-        if pool is None:
-            raise self.fail("PoolNotFound")
-        return pool
+        return must_get(self, self.Pools, "PoolNotFound", pool_id)
 
     def _managed(self, origin: Origin, pool_id: int) -> dict[str, Any]:
         who = ensure_signed(origin)

@@ -31,6 +31,7 @@ from chain.codec import ACCOUNT_ID, COMPACT_U128, H256, U16, U32, U64, U128, Enu
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_root, ensure_signed
 from chain.hashing import blake2_256
 from chain.pallets.balances import lookup
+from chain.pallets.common import credit_note, must_get, sub_account, take_due, take_id
 from chain.pallets.oracle import RATE_SCALE
 from chain.runtime import pallet_account
 from chain.types import MULTI_ADDRESS
@@ -94,7 +95,8 @@ def alias_hash(salt: bytes, phone: str) -> bytes:
 
 
 def escrow_account(remittance_id: int) -> bytes:
-    return pallet_account(PALLET_TAG, b"esc" + remittance_id.to_bytes(8, "little"))
+    """The account holding a remittance's received tokens until they are collected or refunded."""
+    return sub_account(PALLET_TAG, remittance_id, 8, b"esc")
 
 
 class Remittance(Pallet):
@@ -126,20 +128,20 @@ class Remittance(Pallet):
                  "Root changed the fee, margin, settlement or expiry."),
     )
     ERRORS = (
-        ErrorDef(0, "ZeroAmount", "The amount must be greater than zero."),
-        ErrorDef(1, "BadCountry", "Country codes are ISO 3166 alpha-2: two capital letters, e.g. US or KE."),
+        ErrorDef(0, "ZeroAmount", "A zero amount moves nothing; give an amount greater than zero."),
+        ErrorDef(1, "BadCountry", "A country code is not ISO 3166 alpha-2; write two capital letters, e.g. US or KE."),
         ErrorDef(2, "CorridorMismatch", "The destination country is not the receive asset's country; pick the asset of the recipient's country."),
         ErrorDef(3, "AmountTooSmall", "The amount converts to zero units of the receive asset; send more."),
         ErrorDef(4, "InsufficientLiquidity", "The FX desk holds too little of the receive asset; send less or wait until it is funded."),
         ErrorDef(5, "InsufficientBalance", "The sender cannot pay the amount plus the fee in the send asset; cash in first or send less."),
         ErrorDef(6, "UnknownRemittance", "No remittance with that id; check the id in the RemittanceSent event."),
-        ErrorDef(7, "NotRecipient", "Only the remittance's recipient (the account, or the account holding the alias) may collect it."),
-        ErrorDef(8, "NotAvailable", "The remittance cannot be collected now: it has not settled yet, or it was collected or refunded."),
+        ErrorDef(7, "NotRecipient", "Only the remittance's recipient (the account, or the account holding the alias) may collect it; sign with that account."),
+        ErrorDef(8, "NotAvailable", "The remittance cannot be collected now: it has not settled yet, or it was collected or refunded; wait for RemittanceAvailable."),
         ErrorDef(9, "UnknownAlias", "Nobody registered this alias yet; the recipient must register it before collecting."),
         ErrorDef(10, "AliasTaken", "Another account holds this alias; an alias belongs to one account."),
-        ErrorDef(11, "NotAliasOwner", "Only the account that registered an alias may remove it."),
+        ErrorDef(11, "NotAliasOwner", "Only the account that registered an alias may remove it; sign with that account."),
         ErrorDef(12, "AgentNotInDestination", "Cash-out happens at an agent in the receiving country; choose an agent of that country."),
-        ErrorDef(13, "BadParams", "Fee and margin may be at most 2000 bps each, and expiry must be longer than settlement."),
+        ErrorDef(13, "BadParams", "The fee or margin is above 2000 bps, or expiry is not longer than settlement; choose values within those bounds."),
         ErrorDef(14, "SelfRemittance", "Sender and recipient are the same account; a remittance goes to someone else."),
     )
     STORAGE = (
@@ -191,7 +193,7 @@ class Remittance(Pallet):
             raise self.fail("InsufficientBalance", f"needs {amount} + fee {fee}")
         if assets.balance(receive_asset, DESK) + (amount + fee if send_asset == receive_asset else 0) < received:
             raise self.fail("InsufficientLiquidity")
-        rid = self.NextId.get()
+        rid = take_id(self.NextId)
         assets.move(send_asset, sender, DESK, amount + fee)
         assets.move(receive_asset, DESK, escrow_account(rid), received)
         now = self.block_number
@@ -204,7 +206,6 @@ class Remittance(Pallet):
             "status": ("Sent", None), "sent_at": now, "available_at": None, "finished_at": None,
             "expires_at": now + params["expiry_blocks"],
         }
-        self.NextId.put(rid + 1)
         self.Remittances.put(rid, record)
         self.SettleAt.put(now + params["settlement_blocks"], rid, rid)
         self.ExpireAt.put(record["expires_at"], rid, rid)
@@ -300,18 +301,16 @@ class Remittance(Pallet):
 
     # -- hooks ------------------------------------------------------------------------------------------
     def on_initialize(self, n: int) -> int:
-        settled = [k[1] for k, _ in self.SettleAt.iter(n)]
+        settled = take_due(self.SettleAt, n)
         for rid in settled:
-            self.SettleAt.remove(n, rid)
             record = self.Remittances.get(rid)
             if record is not None and record["status"][0] == "Sent":
                 record["status"], record["available_at"] = ("Available", None), n
                 self.Remittances.put(rid, record)
                 self.emit("RemittanceAvailable", {"id": rid, "receive_asset": record["receive_asset"],
                                                   "receive_amount": record["receive_amount"], "sent_at": record["sent_at"]})
-        expired = [k[1] for k, _ in self.ExpireAt.iter(n)]
+        expired = take_due(self.ExpireAt, n)
         for rid in expired:
-            self.ExpireAt.remove(n, rid)
             record = self.Remittances.get(rid)
             if record is not None and record["status"][0] in ACTIVE:
                 self._refund(record)
@@ -337,9 +336,7 @@ class Remittance(Pallet):
         return value if kind == "Account" else self.Aliases.get(value)
 
     def _collectable(self, rid: int, who: bytes) -> dict[str, Any]:
-        record = self.Remittances.get(rid)
-        if record is None:
-            raise self.fail("UnknownRemittance")
+        record = must_get(self, self.Remittances, "UnknownRemittance", rid)
         owner = self.resolve(record["recipient"])
         if owner is None:
             raise self.fail("UnknownAlias")
@@ -367,16 +364,12 @@ class Remittance(Pallet):
         else:  # the desk cannot: the sender gets the converted tokens back
             assets.move(dst, escrow, record["sender"], received)
             asset, amount = dst, received
-        record["status"], record["finished_at"] = ("Refunded", None), self.block_number
-        self.Remittances.put(rid, record)
+        self._finish(record, "Refunded")
         self.emit("RemittanceRefunded", {"id": rid, "sender": record["sender"], "asset": asset, "amount": amount,
                                          "sent_at": record["sent_at"]})
 
     def _note_inflow(self, who: bytes, amount: int, asset: int) -> None:
-        if self.rt.has_pallet("Credit"):
-            credit = self.rt.pallet("Credit")
-            if hasattr(credit, "note_inflow"):
-                credit.note_inflow(who, amount, asset)
+        credit_note(self.rt, "note_inflow", who, amount, asset)
 
     # -- public API for analytics -------------------------------------------------------------------------
     def remittance(self, rid: int) -> dict[str, Any] | None:

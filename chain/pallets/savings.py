@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from chain.codec import ACCOUNT_ID, BOOL, COMPACT_U128, U8, U16, U32, U128, Enum, Option, Struct, Variant, Vec
 from chain.frame import ConstantDef, ErrorDef, EventDef, Origin, Pallet, StorageDef, call, ensure_signed
+from chain.pallets.common import take_id
 from chain.pallets.lending_schedule import BPS
 from chain.pallets.savings_engine import SavingsEngine, group_account, member_claims, share_out
 
@@ -89,32 +90,32 @@ class SavingsGroups(SavingsEngine, Pallet):
                  "should look into the group."),
     )
     ERRORS = (
-        ErrorDef(0, "GroupNotFound", "No group with that id."),
-        ErrorDef(1, "TooFewMembers", "A group needs at least 5 members."),
-        ErrorDef(2, "TooManyMembers", "A group has at most 30 members."),
+        ErrorDef(0, "GroupNotFound", "No group with that id; check the id in the GroupCreated event."),
+        ErrorDef(1, "TooFewMembers", "A group needs at least 5 members; list more."),
+        ErrorDef(2, "TooManyMembers", "A group has at most 30 members; list fewer, or form two groups."),
         ErrorDef(3, "DuplicateMember", "A member is listed twice; list each once."),
-        ErrorDef(4, "CreatorNotMember", "The creator must be one of the members."),
-        ErrorDef(5, "CommitteeNotMembers", "The committee must be a non-empty set of distinct members."),
-        ErrorDef(6, "InvalidThreshold", "Approvals needed (M) must be 1..committee size (N)."),
-        ErrorDef(7, "InvalidParameters", "Share price must be positive, interval 1..90 days, cycle 1..104 meetings, charge at most 10000 bps."),
-        ErrorDef(8, "NotMember", "Only a member of the group may do this."),
-        ErrorDef(9, "AlreadyJoined", "You joined this group already."),
+        ErrorDef(4, "CreatorNotMember", "The creator is not among the members; list yourself too."),
+        ErrorDef(5, "CommitteeNotMembers", "The committee is empty, names someone twice, or names a non-member; choose distinct members."),
+        ErrorDef(6, "InvalidThreshold", "Approvals needed (M) is outside 1..committee size (N); choose M in that range."),
+        ErrorDef(7, "InvalidParameters", "A parameter is out of range; share price must be positive, interval 1..90 days, cycle 1..104 meetings, charge at most 10000 bps."),
+        ErrorDef(8, "NotMember", "Only a member of the group may do this; ask the group to list you when it forms."),
+        ErrorDef(9, "AlreadyJoined", "You joined this group already; nothing to do."),
         ErrorDef(10, "NotForming", "The group has started; joining is only while it forms."),
-        ErrorDef(11, "NotStarted", "The group has not started (every member must join first)."),
-        ErrorDef(12, "InvalidShareCount", "Buy 1 to 5 shares at a meeting."),
+        ErrorDef(11, "NotStarted", "The group has not started; every listed member must join first."),
+        ErrorDef(12, "InvalidShareCount", "A meeting takes 1 to 5 shares from a member; buy a count in that range."),
         ErrorDef(13, "AlreadySavedThisMeeting", "You saved at this meeting already; wait for the next meeting."),
         ErrorDef(14, "LoanExists", "You have a loan or a loan request in this group already; repay or cancel it first."),
         ErrorDef(15, "LoanTooLarge", "A loan may be at most max_loan_multiple times your savings; save more or ask for less."),
         ErrorDef(16, "InsufficientFund", "The loan fund does not hold enough cash now; wait for repayments or savings."),
-        ErrorDef(17, "NoPendingLoan", "That member has no loan request awaiting approval."),
-        ErrorDef(18, "NotCommittee", "Only committee members may approve."),
-        ErrorDef(19, "AlreadyApproved", "You approved this request already."),
-        ErrorDef(20, "SelfApproval", "A committee member cannot approve their own request."),
-        ErrorDef(21, "NoActiveLoan", "You have no active loan in this group."),
-        ErrorDef(22, "GrantExists", "You have a grant request pending already."),
-        ErrorDef(23, "NoPendingGrant", "That member has no grant request awaiting approval."),
+        ErrorDef(17, "NoPendingLoan", "That member has no loan request awaiting approval; check the member, or it was approved or cancelled."),
+        ErrorDef(18, "NotCommittee", "Only committee members may approve; ask a committee member."),
+        ErrorDef(19, "AlreadyApproved", "You approved this request already; wait for the other committee members."),
+        ErrorDef(20, "SelfApproval", "A committee member cannot approve their own request; the other committee members approve it."),
+        ErrorDef(21, "NoActiveLoan", "You have no active loan in this group; nothing is owed."),
+        ErrorDef(22, "GrantExists", "You have a grant request pending already; wait for it or cancel it first."),
+        ErrorDef(23, "NoPendingGrant", "That member has no grant request awaiting approval; check the member, or it was paid or cancelled."),
         ErrorDef(24, "InsufficientSocialFund", "The social fund holds less than the grant; ask for less."),
-        ErrorDef(25, "ZeroAmount", "The amount must be greater than zero."),
+        ErrorDef(25, "ZeroAmount", "A zero amount (or a zero-meeting term) does nothing; give a positive amount and term."),
         ErrorDef(26, "TermBeyondCycle", "The loan would fall due after the cycle ends; choose a shorter term."),
     )
     STORAGE = (
@@ -159,8 +160,7 @@ class SavingsGroups(SavingsEngine, Pallet):
         if (share_price == 0 or not 1 <= meeting_interval_days <= 90 or not 1 <= cycle_meetings <= MAX_CYCLE_MEETINGS
                 or service_charge_bps > BPS):
             raise self.fail("InvalidParameters")
-        gid = self.NextGroupId.get()
-        self.NextGroupId.put(gid + 1)
+        gid = take_id(self.NextGroupId)
         self.Groups.put(gid, {
             "creator": who, "asset": asset, "members": members, "committee": committee, "threshold": threshold,
             "share_price": share_price, "social_contribution": social_contribution,
@@ -269,14 +269,16 @@ class SavingsGroups(SavingsEngine, Pallet):
         group["charges_earned"] += to_charge
         group["loans_out"] -= to_principal
         self.Groups.put(group_id, group)
+        repaid = loan["principal_repaid"] == loan["principal"] and loan["charge_repaid"] == loan["charge"]
+        if repaid:
+            self.Loans.remove(group_id, who)
+        else:
+            self.Loans.put(group_id, who, loan)
         self.emit("RepaymentMade", {"group_id": group_id, "member": who, "amount": to_charge + to_principal,
                                     "to_charge": to_charge, "to_principal": to_principal})
         self._note("note_activity", who)
-        if loan["principal_repaid"] == loan["principal"] and loan["charge_repaid"] == loan["charge"]:
-            self.Loans.remove(group_id, who)
+        if repaid:
             self._loan_closed(group_id, who, loan)
-        else:
-            self.Loans.put(group_id, who, loan)
 
     # -- the social fund -------------------------------------------------------------------------------------
     @call(6, ("group_id", U32), ("amount", COMPACT_U128), weight=30_000_000)

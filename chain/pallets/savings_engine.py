@@ -6,19 +6,18 @@ meeting closes, so the hook's work is one group (at most 30 members) per meeting
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from chain.errors import ModuleError
-
-from chain.pallets.lending_schedule import days_late, pro_rata
-from chain.runtime import pallet_account
+from chain.pallets.common import (
+    PalletMixin, credit_note, days_after, must_get, pro_rata, push_agenda, run_agenda, sub_account, variant_of,
+)
 
 GROUP_ITEM_WEIGHT = 60_000_000
 
 
 def group_account(group_id: int) -> bytes:
     """The account holding a group's loan fund and social fund."""
-    return pallet_account(b"pui/vsla", group_id.to_bytes(4, "little"))
+    return sub_account(b"pui/vsla", group_id, 4)
 
 
 def member_claims(fund_value: int, shares: list[int]) -> list[int]:
@@ -41,34 +40,24 @@ def share_out(cash: int, shares: list[int], owed: list[int]) -> tuple[list[int],
     return [p - d for p, d in zip(pre, cut)], shortfall
 
 
-class SavingsEngine:
+class SavingsEngine(PalletMixin):
     """Mixin with the SavingsGroups internals (see the module doc)."""
 
-    rt: Any
     Groups: Any
     Members: Any
     Loans: Any
     Agenda: Any
-    block_number: int
-
-    if TYPE_CHECKING:  # declared for type checkers only: a stub here would shadow the Pallet methods
-        def fail(self, name: str, detail: str = "") -> ModuleError: ...
-        def emit(self, name: str, fields: dict[str, Any] | None = None) -> None: ...
-        def transactional(self, fn: Any, *args: Any) -> Any: ...
 
     # -- reading --------------------------------------------------------------------------------------------
     def _group(self, group_id: int) -> dict[str, Any]:
-        group = self.Groups.get(group_id)
-        if group is None:
-            raise self.fail("GroupNotFound")
-        return group
+        return must_get(self, self.Groups, "GroupNotFound", group_id)
 
     def _active_member(self, group_id: int, who: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         group = self._group(group_id)
         member = self.Members.get(group_id, who)
         if member is None:
             raise self.fail("NotMember")
-        if group["status"][0] != "Active":
+        if variant_of(group["status"]) != "Active":
             raise self.fail("NotStarted")
         return group, member
 
@@ -92,13 +81,13 @@ class SavingsEngine:
         return self.rt.pallet("Assets").balance(group["asset"], group_account(group_id)) - group["social_fund"]
 
     def _note(self, method: str, who: bytes, *args: Any) -> None:
-        if self.rt.has_pallet("Credit"):
-            getattr(self.rt.pallet("Credit"), method)(who, *args)
+        """Tell the Credit pallet (when the runtime has one) about behaviour of `who`."""
+        credit_note(self.rt, method, who, *args)
 
     # -- membership and cycles ----------------------------------------------------------------------------
     def _join(self, group_id: int, who: bytes) -> None:
         group = self._group(group_id)
-        if group["status"][0] != "Forming":
+        if variant_of(group["status"]) != "Forming":
             raise self.fail("NotForming")
         member = self.Members.get(group_id, who)
         if member is None:
@@ -123,28 +112,20 @@ class SavingsEngine:
                                    "end_block": self._cycle_end(group)})
 
     def _schedule(self, block: int, group_id: int) -> None:
-        items = self.Agenda.get(block) or []
-        items.append(group_id)
-        self.Agenda.put(block, items)
+        push_agenda(self.Agenda, block, group_id)
 
     def _loan_closed(self, group_id: int, who: bytes, loan: dict[str, Any]) -> None:
         now = self.block_number
         on_time = now <= loan["due_block"]
-        late = 0 if on_time else days_late(now, loan["due_block"], self.rt.blocks_per_day)
+        late = 0 if on_time else days_after(now, loan["due_block"], self.rt.blocks_per_day)
         self.emit("LoanRepaid", {"group_id": group_id, "member": who, "on_time": on_time, "days_late": min(late, 65_535)})
         self._note("note_repayment", who, on_time, late)
         self._note("note_loan_repaid", who)
 
     # -- the block hook -------------------------------------------------------------------------------------
     def on_initialize(self, n: int) -> int:
-        groups = self.Agenda.get(n)
-        if not groups:
-            return 0
-        self.Agenda.remove(n)
-        for group_id in groups:
-            if self.transactional(self._close_meeting, group_id) is not None:
-                self.emit("MeetingCloseFailed", {"group_id": group_id})
-        return len(groups) * GROUP_ITEM_WEIGHT
+        return GROUP_ITEM_WEIGHT * run_agenda(self, self.Agenda, n, self._close_meeting,
+                                              lambda group_id: self.emit("MeetingCloseFailed", {"group_id": group_id}))
 
     def _close_meeting(self, group_id: int) -> None:
         """Close the meeting ending now: note who saved and who missed; share out after the last one."""

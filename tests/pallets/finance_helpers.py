@@ -70,14 +70,19 @@ def check_lending(c: TestChain) -> None:
 
 
 def check_credit(c: TestChain) -> None:
-    """The stake account holds exactly the vouch stakes; vouch counts match."""
+    """The stake account holds exactly the vouch stakes; vouch counts match; an account's vouch points are the
+    sum of its vouches' points."""
     credit = c.rt.pallet("Credit")
     assets = c.rt.pallet("Assets")
     stakes: dict[int, int] = {}
     counts: dict[bytes, int] = {}
+    points: dict[bytes, int] = {}
     for (vouchee, _), v in credit.Vouches.iter():
         stakes[v["asset"]] = stakes.get(v["asset"], 0) + v["stake"]
         counts[vouchee] = counts.get(vouchee, 0) + 1
+        points[vouchee] = points.get(vouchee, 0) + v["points"]
+    for (who,), record in credit.Behaviour.iter():
+        assert record["vouch_points"] == points.get(who, 0), "vouch_points != sum of the vouches' points"
     for (asset,), _ in assets.Asset.iter():
         assert assets.balance(asset, STAKE_ACCOUNT) == stakes.get(asset, 0)
     for (who,), n in credit.VouchCount.iter():

@@ -28,6 +28,15 @@ def credit(c):
     return c.rt.pallet("Credit")
 
 
+def build_standing(c, *who: bytes) -> None:
+    """A spotless record for each account (12 installments on time, a loan repaid), then 31 days pass."""
+    for account in who:
+        for _ in range(12):
+            credit(c).note_repayment(account, True, 0)
+        credit(c).note_loan_repaid(account)
+    c.next_day(31)
+
+
 def seasoned(**kw) -> Features:
     """A year-old account with a spotless record."""
     base = dict(on_time=24, loans_repaid=4, savings_regular=40, inflow_months=12, age_days=365, activity=250,
@@ -182,10 +191,7 @@ def test_vouch_limit(c):
 def test_vouch_points_weigh_stake_and_standing(c):
     bob, carol = acct("Bob"), acct("Carol")
     # Carol builds a good standing first
-    for _ in range(12):
-        credit(c).note_repayment(carol, True, 0)
-    credit(c).note_loan_repaid(carol)
-    c.next_day(31)
+    build_standing(c, carol)
     assert credit(c).score(carol) >= 580
     standing = sc.voucher_standing(credit(c).score(carol))
     c.dispatch("Carol", "Credit", "vouch", vouchee=bob, asset=0, stake=35 * USD)  # 3 units
@@ -223,3 +229,107 @@ def test_vouch_stakes_drawn_pro_rata(c):
     assert credit(c).Behaviour.get(bob)["vouch_points"] == 1  # Carol 1 unit left, Dave none
     credit(c).release_vouches(bob, 3)
 
+
+
+def test_vouch_points_follow_the_vouchers_current_standing(c):
+    """Points are weighed again, by the voucher's latest recorded score, whenever the vouchee is rescored."""
+    bob, carol = acct("Bob"), acct("Carol")
+    build_standing(c, carol)
+    good = sc.voucher_standing(credit(c).score(carol))
+    assert good >= 2
+    c.dispatch("Carol", "Credit", "vouch", vouchee=bob, asset=0, stake=35 * USD)  # 3 units
+    assert credit(c).Behaviour.get(bob)["vouch_points"] == 3 * good
+    # Carol defaults twice: her standing falls to 1; Bob's points follow when Bob is rescored, not before
+    credit(c).note_default(carol)
+    credit(c).note_default(carol)
+    assert sc.voucher_standing(credit(c).score_record(carol)["score"]) == 1
+    assert credit(c).Behaviour.get(bob)["vouch_points"] == 3 * good
+    c.drain_events()
+    c.dispatch("Dave", "Credit", "refresh_score", who=bob)
+    assert credit(c).Behaviour.get(bob)["vouch_points"] == 3
+    assert credit(c).Vouches.get(bob, carol)["standing"] == 1 and credit(c).Vouches.get(bob, carol)["points"] == 3
+    # rescoring again changes nothing and emits nothing
+    c.drain_events()
+    c.dispatch("Dave", "Credit", "refresh_score", who=bob)
+    assert c.drain_events() == []
+    # a newcomer's vouch weighs 1 a unit; as the voucher builds a record, the next note about Bob weighs it up
+    dave = acct("Dave")
+    c.dispatch("Dave", "Credit", "vouch", vouchee=bob, asset=0, stake=20 * USD)  # 2 units
+    assert credit(c).Behaviour.get(bob)["vouch_points"] == 3 + 2
+    build_standing(c, dave)
+    credit(c).score(dave)
+    risen = sc.voucher_standing(credit(c).score_record(dave)["score"])
+    assert risen >= 2
+    credit(c).note_activity(bob)
+    assert credit(c).Behaviour.get(bob)["vouch_points"] == 3 + 2 * risen
+
+
+def test_vouch_points_follow_standing_in_the_score(c):
+    """With enough history for a score, a voucher's fall lowers the vouchee's score on the next rescore."""
+    bob, carol = acct("Bob"), acct("Carol")
+    build_standing(c, bob, carol)
+    credit(c).score(carol)
+    c.dispatch("Carol", "Credit", "vouch", vouchee=bob, asset=0, stake=50 * USD)  # 5 units x standing >= 2
+    before = credit(c).score(bob)
+    assert credit(c).features(bob).vouch_points >= 10  # the 8-point bin of the default scorecard
+    for _ in range(3):
+        credit(c).note_default(carol)
+    c.drain_events()
+    c.dispatch("Dave", "Credit", "refresh_score", who=bob)
+    assert credit(c).features(bob).vouch_points == 5
+    ev = of(c.drain_events(), "Credit", "ScoreUpdated")
+    assert ev and ev[-1]["who"] == bob and ev[-1]["score"] == credit(c).score(bob) < before
+    assert (ev[-1]["score"], ev[-1]["reasons"]) == compute_score(credit(c).features(bob), DEFAULT_SCORECARD)
+
+
+def test_a_new_scorecard_version_reaches_every_score_in_bounded_batches(c):
+    """set_scorecard starts a walk the block hook advances by at most RescorePerBlock accounts a block:
+    borrowers with open loans first, then every other account still scored under the old version."""
+    from chain.pallets.credit import RESCORE_PER_BLOCK
+    from finance_helpers import terms
+
+    people = [acct(f"P{i}") for i in range(RESCORE_PER_BLOCK + 40)]
+    for who in people:
+        credit(c).note_activity(who)
+    c.mint_asset("Lender", 0, 10_000 * USD)
+    c.dispatch("Lender", "Lending", "deposit_liquidity", asset=0, amount=5_000 * USD)
+    c.dispatch("Lender", "Lending", "create_product", terms=terms())
+    borrowers = [acct(n) for n in ("Bob", "Carol")]
+    for name in ("Bob", "Carol"):
+        c.dispatch(name, "Lending", "request_loan", product_id=0, amount=100 * USD, guarantors=[], auto_debit=False)
+    scored = [who for (who,), _ in credit(c).Behaviour.iter()]
+    assert len(scored) > RESCORE_PER_BLOCK
+    c.next_block()
+    v2 = dataclasses.replace(DEFAULT_SCORECARD, version=2, base=250).to_value()
+    c.dispatch(None, "Credit", "set_scorecard", scorecard=v2)
+    assert credit(c).Rescoring.get() == {"version": 2, "phase": 0, "cursor": None, "rescored": 0}
+    touched: list[bytes] = []
+    applied = []
+    for _ in range(len(scored) // RESCORE_PER_BLOCK + 3):
+        c.next_block()
+        evs = c.drain_events()
+        updated = [e["who"] for e in of(evs, "Credit", "ScoreUpdated")]
+        assert len(updated) <= RESCORE_PER_BLOCK
+        touched += updated
+        applied += of(evs, "Credit", "ScorecardApplied")
+        if len(touched) == len(updated):  # the first block after set_scorecard: open loans first
+            assert updated[:len(borrowers)] and set(borrowers) <= set(updated[:len(borrowers)])
+    assert sorted(touched) == sorted(scored)  # each stale score recomputed exactly once
+    assert applied == [{"version": 2, "rescored": len(scored)}]
+    assert credit(c).Rescoring.get() is None
+    assert all(r["version"] == 2 for _, r in credit(c).Scores.iter())
+    c.next_block()
+    assert c.drain_events() == []  # the walk is over: the hook is idle
+
+
+def test_a_newer_version_restarts_the_walk(c):
+    for i in range(10):
+        credit(c).note_activity(acct(f"P{i}"))
+    v2 = dataclasses.replace(DEFAULT_SCORECARD, version=2, base=250).to_value()
+    v3 = dataclasses.replace(DEFAULT_SCORECARD, version=3, base=260).to_value()
+    c.dispatch(None, "Credit", "set_scorecard", scorecard=v2)
+    c.dispatch(None, "Credit", "set_scorecard", scorecard=v3)
+    assert credit(c).Rescoring.get()["version"] == 3
+    c.next_block()
+    assert of(c.drain_events(), "Credit", "ScorecardApplied") == [{"version": 3, "rescored": 10}]
+    assert {r["version"] for _, r in credit(c).Scores.iter()} == {3}

@@ -118,3 +118,20 @@ def test_enrolment_and_completion_errors_leave_storage_unchanged(t: TestChain) -
     t.dispatch("root", "Education", "force_remove_educator", educator=("Id", account("Dave")))
     t.assert_noop("NotEducator", "Dave", "Education", "create_course", title="x", content_hash=CONTENT, modules=1, pass_score=1)
     t.dispatch("Dave", "Education", "complete_module", course=0, learner=bob, module=0, score=100)  # existing course goes on
+
+
+def test_revocation_lowers_the_learners_credential_feature(t: TestChain) -> None:
+    """A credential raises the learner's credit-score credential feature; revoking it takes that back."""
+    bob, credit = account("Bob"), t.rt.pallet("Credit")
+    t.dispatch("Dave", "Education", "create_course", title="Savings", content_hash=CONTENT, modules=1, pass_score=50)
+    t.dispatch("Bob", "Education", "enrol", course=1)
+    for course, modules in ((0, 3), (1, 1)):
+        for m in range(modules):
+            t.dispatch("Dave", "Education", "complete_module", course=course, learner=bob, module=m, score=80)
+    assert credit.features(bob).credentials == 2
+    t.dispatch("Dave", "Education", "revoke_credential", credential=0)
+    assert credit.features(bob).credentials == 1 and len(edu(t).credentials_of(bob)) == 1
+    t.dispatch("root", "Education", "revoke_credential", credential=1)
+    assert credit.features(bob).credentials == 0 and edu(t).credentials_of(bob) == []
+    t.assert_noop("AlreadyRevoked", "Dave", "Education", "revoke_credential", credential=1)
+    assert credit.features(bob).credentials == 0

@@ -234,10 +234,27 @@ def test_manual_approval_waits_for_liquidity(c):
     assert status_of(loan(c)) == "Approved"
     c.assert_noop("NotRequested", "Lender", "Lending", "approve", loan_id=lid)
     c.assert_noop("InsufficientLiquidity", "Bob", "Lending", "disburse", loan_id=lid)
-    c.assert_noop("NotBorrower", "Carol", "Lending", "disburse", loan_id=lid)
+    c.assert_noop("NotLoanParty", "Carol", "Lending", "disburse", loan_id=lid)
     c.dispatch("Lender", "Lending", "deposit_liquidity", asset=0, amount=10_000 * USD)
     c.dispatch("Bob", "Lending", "disburse", loan_id=lid)
     assert status_of(loan(c)) == "Active"
+
+
+@pytest.mark.parametrize("caller", ["Lender", "Bob"])
+def test_lender_or_borrower_disburses_an_approved_loan(c, caller):
+    """The lender pays out, the borrower receives: either may disburse once the vault holds the principal;
+    a third party may not (NotLoanParty), and disbursing twice is NotApproved."""
+    pid = product(c, auto_approve=False, max_amount=100_000 * USD)
+    lid = request(c, amount=60_000 * USD, product_id=pid)
+    c.dispatch("Lender", "Lending", "approve", loan_id=lid)
+    c.dispatch("Lender", "Lending", "deposit_liquidity", asset=0, amount=10_000 * USD)
+    c.assert_noop("NotLoanParty", "Carol", "Lending", "disburse", loan_id=lid)
+    c.assert_noop("LoanNotFound", caller, "Lending", "disburse", loan_id=99)
+    c.drain_events()
+    c.dispatch(caller, "Lending", "disburse", loan_id=lid)
+    assert names(c.drain_events(), "Lending") == ["LoanDisbursed", "ScheduleCreated"]
+    assert status_of(loan(c, lid)) == "Active" and c.asset_balance("Bob", 0) == 61_000 * USD
+    c.assert_noop("NotApproved", caller, "Lending", "disburse", loan_id=lid)
 
 
 def test_cancel_request_rules(c):

@@ -130,3 +130,24 @@ def test_product_limit(c):
     for _ in range(16):
         pool_product(c)
     c.assert_noop("TooManyProducts", "Manager", "InvestmentPool", "create_product", pool_id=0, terms=terms())
+
+
+def test_manager_disburses_a_pool_loan_that_waited_for_cash(c):
+    """A pool lends from its own account, which no one can sign for: its manager disburses for it."""
+    pid = pool_product(c, max_amount=2_000 * USD)
+    c.dispatch("Bob", "Lending", "request_loan", product_id=pid, amount=2_000 * USD, guarantors=[], auto_debit=False)
+    c.dispatch("Manager", "InvestmentPool", "approve_loan", pool_id=0, loan_id=0)
+    assert status_of(c.rt.pallet("Lending").Loans.get(0)) == "Approved"  # 1,500 in the pool: it waits
+    c.assert_noop("InsufficientLiquidity", "Manager", "InvestmentPool", "disburse_loan", pool_id=0, loan_id=0)
+    c.dispatch("R3", "InvestmentPool", "deposit", pool_id=0, amount=500 * USD)
+    c.assert_noop("NotManager", "R1", "InvestmentPool", "disburse_loan", pool_id=0, loan_id=0)
+    c.assert_noop("NotLoanParty", "Manager", "Lending", "disburse", loan_id=0)  # the manager is not the lender
+    c.dispatch("Manager", "InvestmentPool", "disburse_loan", pool_id=0, loan_id=0)
+    assert status_of(c.rt.pallet("Lending").Loans.get(0)) == "Active"
+    assert pool(c).cash(0) == 0 and pool(c).nav(0) == 2_000 * USD
+    # a loan of another lender cannot be disbursed through the pool
+    c.mint_asset("Lender", 0, 100 * USD)
+    c.dispatch("Lender", "Lending", "create_product", terms=terms(auto_approve=False))
+    c.dispatch("Bob", "Lending", "request_loan", product_id=pid + 1, amount=50 * USD, guarantors=[], auto_debit=False)
+    c.dispatch("Lender", "Lending", "approve", loan_id=1)
+    c.assert_noop("NotLoanParty", "Manager", "InvestmentPool", "disburse_loan", pool_id=0, loan_id=1)
