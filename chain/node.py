@@ -95,11 +95,15 @@ class Node:
         self.lock = threading.RLock()
         self.listeners: list[Listener] = []
         self.store = BlockStore(self.base_path)
-        self.rt = Runtime()
-        if self.store.head() is None:
-            self._create(genesis_config or dev_genesis_config())
-        else:
-            self._load()
+        try:
+            self.rt = Runtime()
+            if self.store.head() is None:
+                self._create(genesis_config or dev_genesis_config())
+            else:
+                self._load()
+        except BaseException:
+            self.store.close()  # release the data directory's lock: a failed start must not hold it
+            raise
         self.pool = TransactionPool(self.rt)
         self.rt.prepare_for_validation(self.head.number, self.head.hash)
         self._interval_thread: threading.Thread | None = None

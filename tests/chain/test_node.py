@@ -208,3 +208,17 @@ def test_a_pallet_bug_fails_the_call_but_not_the_chain(node, capsys):
     failed = [e for e in node.events(1) if e["event"] == "ExtrinsicFailed"]
     assert failed and failed[0]["fields"]["dispatch_error"] == ("Corruption", None)
     assert "System.remark raised KeyError" in capsys.readouterr().err
+
+
+def test_a_failed_start_releases_the_data_directory(tmp_path, monkeypatch):
+    import chain.node as node_mod
+
+    def broken(*a, **k):
+        raise RuntimeError("pallet import failed")
+
+    monkeypatch.setattr(node_mod, "Runtime", broken)
+    with pytest.raises(RuntimeError):
+        Node(tmp_path)
+    monkeypatch.undo()
+    with Node(tmp_path) as n:  # the lock was released: the same process can open it again
+        assert n.head.number == 0
