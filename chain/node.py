@@ -5,6 +5,7 @@ On restart the node loads the head state from its data directory and goes on fro
 """
 from __future__ import annotations
 
+import gc
 import json
 import threading
 
@@ -106,6 +107,9 @@ class Node:
             raise
         self.pool = TransactionPool(self.rt)
         self.rt.prepare_for_validation(self.head.number, self.head.hash)
+        # The loaded state lives as long as the node: keep the cyclic garbage collector from walking it
+        # again and again (measured: GC was about a third of bulk generation time).
+        gc.freeze()
         self._interval_thread: threading.Thread | None = None
         self._stop = threading.Event()
 
