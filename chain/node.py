@@ -247,6 +247,7 @@ class Node:
         self._interval_thread.start()
 
     def close(self) -> None:
+        gc.unfreeze()  # let the collector reclaim this node's (cyclic) objects once they are dropped
         self._stop.set()
         if self._interval_thread:
             self._interval_thread.join(timeout=5)
