@@ -82,7 +82,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             path = export_table(db, args.what, args.out, args.format)
     finally:
         db.close()
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

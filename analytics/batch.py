@@ -35,7 +35,7 @@ def hex_list(values: list[Any]) -> list[str | None]:
     cache = _HEX
     if len(cache) > 2_000_000:
         cache.clear()
-    out = []
+    out: list[str | None] = []
     for v in values:
         if v is None:
             out.append(None)

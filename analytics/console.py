@@ -181,7 +181,7 @@ class SqlConsole:
 
 
 def _current_db(db: AnalyticsDB) -> str:
-    name = db.con.execute("SELECT current_database()").fetchone()[0]
+    name = db.con.execute("SELECT current_database()").fetchall()[0][0]
     return '"' + name.replace('"', '""') + '"'
 
 

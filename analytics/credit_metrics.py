@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from numpy.typing import ArrayLike
+
 import numpy as np
 
 PSI_FLOOR = 1e-4  # share given to an empty bin so PSI stays finite (a common convention)
 
 
-def _xy(scores: Sequence[float], outcomes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _xy(scores: ArrayLike, outcomes: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     s = np.asarray(scores, dtype=float)
     y = np.asarray(outcomes, dtype=int)
     if s.shape != y.shape or s.ndim != 1:
@@ -35,7 +37,7 @@ def rank_average(values: np.ndarray) -> np.ndarray:
     return (sums / counts)[inverse]
 
 
-def auc(scores: Sequence[float], outcomes: Sequence[int]) -> float:
+def auc(scores: ArrayLike, outcomes: ArrayLike) -> float:
     """P(score of a good > score of a bad), ties 1/2 (Mann-Whitney U / (goods x bads)); NaN if one class is empty."""
     s, y = _xy(scores, outcomes)
     n_bad = int(y.sum())
@@ -47,11 +49,11 @@ def auc(scores: Sequence[float], outcomes: Sequence[int]) -> float:
     return float(u_good / (n_good * n_bad))
 
 
-def gini(scores: Sequence[float], outcomes: Sequence[int]) -> float:
+def gini(scores: ArrayLike, outcomes: ArrayLike) -> float:
     return 2 * auc(scores, outcomes) - 1
 
 
-def ks(scores: Sequence[float], outcomes: Sequence[int]) -> float:
+def ks(scores: ArrayLike, outcomes: ArrayLike) -> float:
     """max over thresholds t of |P(score <= t | bad) - P(score <= t | good)|; NaN if one class is empty."""
     s, y = _xy(scores, outcomes)
     n_bad = int(y.sum())
@@ -64,7 +66,7 @@ def ks(scores: Sequence[float], outcomes: Sequence[int]) -> float:
     return float(np.max(np.abs(cum_bad - cum_good)))
 
 
-def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
+def psi(expected: ArrayLike, actual: ArrayLike) -> float:
     """Population stability index between two distributions over the same bins (counts or shares):
     sum (a - e) ln(a / e) over bins, shares floored at PSI_FLOOR. Rule of thumb: < 0.1 stable,
     0.1-0.25 some shift, > 0.25 a major shift."""
@@ -79,7 +81,7 @@ def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
     return float(np.sum((a - e) * np.log(a / e)))
 
 
-def bin_counts(values: Sequence[float], edges: Sequence[float]) -> np.ndarray:
+def bin_counts(values: ArrayLike, edges: Sequence[float]) -> np.ndarray:
     """Counts in the bins [edges[i], edges[i+1]) with open ends: len(edges) + 1 bins."""
     idx = np.searchsorted(np.asarray(edges, dtype=float), np.asarray(values, dtype=float), side="right")
     return np.bincount(idx, minlength=len(edges) + 1)
@@ -95,7 +97,7 @@ class BandRow:
     bad_rate: float  # NaN for an empty band
 
 
-def calibration(scores: Sequence[float], outcomes: Sequence[int], edges: Sequence[float]) -> list[BandRow]:
+def calibration(scores: ArrayLike, outcomes: ArrayLike, edges: Sequence[float]) -> list[BandRow]:
     """Observed bad rate per score band [edges[i], edges[i+1]); a calibrated score's rate falls band by band."""
     s, y = _xy(scores, outcomes)
     e = list(edges)

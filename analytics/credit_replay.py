@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from analytics.db import AnalyticsDB
@@ -66,7 +67,7 @@ class ReplayReport:
         return not self.mismatches
 
 
-Action = tuple[int, float, int, Callable[[], None]]  # (block, position, tiebreak, apply)
+Action = tuple[int, float, int, Callable[[], Any]]  # (block, position, tiebreak, apply)
 
 
 class Replay:
@@ -131,6 +132,10 @@ class Replay:
                 r["last_inflow_month"] = month
         if amount > 0:
             self._update(who, block, f)
+
+    def rescore_if(self, changed: list[Any], who: str, block: int) -> None:
+        if changed[0]:
+            self.rescore(who, block)
 
     def rescore(self, who: str, block: int) -> None:
         """A rescore without new behaviour (the vouchee after a vouch, a withdrawal or a stake draw)."""
@@ -208,7 +213,7 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
     actions: list[Action] = []
     seq = 0
 
-    def at(block: int, position: float, fn: Callable[[], None]) -> None:
+    def at(block: int, position: float, fn: Callable[[], Any]) -> None:
         nonlocal seq
         seq += 1
         actions.append((block, position, seq, fn))
@@ -244,13 +249,13 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
         if p == "Credit":
             if e == "ScoreUpdated":
                 rp.expect(f["who"], b, i, (f["score"], tuple(f["reasons"]), int(f["scorecard_version"])))
-                at(b, pos, lambda w=f["who"], b=b, i=i: rp.check(w, b, i))
+                at(b, pos, partial(rp.check, f["who"], b, i))
             elif e == "ScorecardSet":
-                at(b, pos, lambda v=int(f["version"]): setattr(rp, "version", v))
+                at(b, pos, partial(setattr, rp, "version", int(f["version"])))
             elif e == "VouchUnitSet":
-                at(b, pos, lambda a=int(f["asset"]), u=int(f["unit"]): rp.units.__setitem__(a, u))
+                at(b, pos, partial(rp.units.__setitem__, int(f["asset"]), int(f["unit"])))
             elif e == "Vouched":
-                at(b, pos - 0.5, lambda w=f["voucher"], b=b: rp.touch(w, b))  # the voucher's score was read first
+                at(b, pos - 0.5, partial(rp.touch, f["voucher"], b))  # the voucher's score was read first
 
                 def vouched(f: dict[str, Any] = f, b: int = b) -> None:
                     rp.vouches[f["vouchee"]][f["voucher"]] = {"asset": int(f["asset"]), "stake": int(f["stake"]),
@@ -281,11 +286,11 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
         if p == "Lending":
             loan = int(f["loan_id"])
             if e == "LoanRequested":
-                at(b, pos - 0.5, lambda w=f["borrower"], b=b: rp.touch(w, b))  # Lending read the score first
-                at(b, pos + 0.25, lambda w=f["borrower"], b=b, loan=loan: rp.capture(loan, w, b))
-                at(b, pos + 0.5, lambda w=f["borrower"], b=b: rp.activity(w, b))
+                at(b, pos - 0.5, partial(rp.touch, f["borrower"], b))  # Lending read the score first
+                at(b, pos + 0.25, partial(rp.capture, loan, f["borrower"], b))
+                at(b, pos + 0.5, partial(rp.activity, f["borrower"], b))
             elif e == "PledgeMade":
-                at(b, pos + 0.5, lambda w=f["guarantor"], b=b: rp.activity(w, b))
+                at(b, pos + 0.5, partial(rp.activity, f["guarantor"], b))
             elif e == "InstallmentPaid":
                 n = int(f["installment"])
                 paid_so_far[loan].add(n)
@@ -296,22 +301,22 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
                 d = defaulted_at.get(loan)
                 after_default = d is not None and (d[0], d[2]) < (b, i)  # noted at the default already
                 if b >= due_block and not after_default:
-                    at(b, pos + 0.5, lambda w=who, b=b, f=f: rp.repayment(w, b, bool(f["on_time"]), int(f["days_late"])))
+                    at(b, pos + 0.5, partial(rp.repayment, who, b, bool(f["on_time"]), int(f["days_late"])))
                 elif b < due_block and due_chain_reaches(loan, n) and status_before(loan, due_block + 1) in ("Active", "Repaid"):
-                    at(due_block, -1.0, lambda w=who, d=due_block: rp.repayment(w, d, True, 0))
+                    at(due_block, -1.0, partial(rp.repayment, who, due_block, True, 0))
             elif e == "RepaymentMade":
                 last_repayment[loan] = (b, i, x, f["payer"])
                 if x is not None:  # an extrinsic's repay / repay_early: the payer's activity, after LoanRepaid if any
                     nxt = next(((bb, ii, pp, ee, ff) for bb, ii, xx, pp, ee, ff in events[idx + 1: idx + 40]
                                 if bb == b and xx == x and pp == "Lending" and ee == "LoanRepaid" and int(ff["loan_id"]) == loan), None)
                     where = (nxt[1] + 0.5) if nxt else pos + 0.75
-                    at(b, where, lambda w=f["payer"], b=b: rp.activity(w, b))
+                    at(b, where, partial(rp.activity, f["payer"], b))
             elif e == "LoanRepaid":
                 prev = status_before(loan, b)
                 defaulted_same_block = loan in defaulted_at and defaulted_at[loan][0] == b
                 rm = last_repayment.get(loan)
                 if prev == "Active" and not defaulted_same_block and rm is not None and rm[0] == b:
-                    at(b, rm[1] + 0.6, lambda w=f["borrower"], b=b: rp.counter(w, b, "loans_repaid"))
+                    at(b, rm[1] + 0.6, partial(rp.counter, f["borrower"], b, "loans_repaid"))
             elif e == "LoanDefaulted":
                 # installments past due and not paid in full count as late ones, then the default itself
                 past_due = sorted(due[(loan, k)] for k in range(terms.get(loan, 0))
@@ -327,7 +332,7 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
             gid = int(f["group_id"])
             if e == "MemberJoined":
                 members[gid].append(f["member"])
-                at(b, pos + 0.5, lambda w=f["member"], b=b: rp.activity(w, b))
+                at(b, pos + 0.5, partial(rp.activity, f["member"], b))
             elif e == "CycleStarted":
                 cycle_start[gid] = b
                 for k in [k for k in bought if k[0] == gid]:
@@ -348,26 +353,26 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
                 where = events[start][1] - 0.5
                 for m in members[gid]:
                     if m not in attended:
-                        at(b, where, lambda w=m, b=b: rp.counter(w, b, "savings_missed"))
+                        at(b, where, partial(rp.counter, m, b, "savings_missed"))
             elif e in ("LoanRequested", "RepaymentMade"):
-                at(b, pos + 0.5, lambda w=f["member"], b=b: rp.activity(w, b))
+                at(b, pos + 0.5, partial(rp.activity, f["member"], b))
             elif e == "LoanRepaid":
                 def repaid(w: str = f["member"], b: int = b, f: dict[str, Any] = f) -> None:
                     rp.repayment(w, b, bool(f["on_time"]), int(f["days_late"]))
                     rp.counter(w, b, "loans_repaid")
                 at(b, pos + 0.5, repaid)
             elif e == "LoanSettledAtShareOut" and int(f["shortfall"]) > 0:
-                at(b, pos + 0.5, lambda w=f["member"], b=b: rp.counter(w, b, "defaults"))
+                at(b, pos + 0.5, partial(rp.counter, f["member"], b, "defaults"))
             continue
         if p == "Remittance":
-            at(b, pos + 0.5, lambda w=f["recipient"], b=b, a=int(f["amount"]): rp.inflow(w, b, a))
+            at(b, pos + 0.5, partial(rp.inflow, f["recipient"], b, int(f["amount"])))
         elif p == "Education":
             delta = 1 if e == "CredentialIssued" else -1
-            at(b, pos + 0.5, lambda w=f["learner"], b=b, d=delta: rp.counter(w, b, "credentials", d))
+            at(b, pos + 0.5, partial(rp.counter, f["learner"], b, "credentials", delta))
 
     for key, run in draw_runs.items():  # one rescore after each loan's run of stake draws, if points changed
         _, b, vouchee = key
-        at(run[1][0], run[1][1] + 0.5, lambda w=vouchee, b=b, run=run: rp.rescore(w, b) if run[0] else None)
+        at(run[1][0], run[1][1] + 0.5, partial(rp.rescore_if, run, vouchee, b))
 
     actions.sort(key=lambda a: (a[0], a[1], a[2]))
     for _, _, _, fn in actions:

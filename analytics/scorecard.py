@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from analytics.credit_metrics import auc, ks
 
@@ -22,7 +23,7 @@ SMOOTHING = 0.5  # added to each bin's good and bad counts so empty cells keep a
 
 
 # -- bins, WoE, IV -------------------------------------------------------------------------------------
-def woe_iv(goods: Sequence[float], bads: Sequence[float], smoothing: float = SMOOTHING) -> tuple[np.ndarray, np.ndarray]:
+def woe_iv(goods: ArrayLike, bads: ArrayLike, smoothing: float = SMOOTHING) -> tuple[np.ndarray, np.ndarray]:
     """Per-bin WoE and IV contribution from good and bad counts."""
     g = np.asarray(goods, dtype=float) + smoothing
     b = np.asarray(bads, dtype=float) + smoothing

@@ -163,6 +163,17 @@ def test_a_reorganized_chain_is_rolled_back_and_reindexed(transfer_chain, db):
         "0x" + ForkedClient(transfer_chain.client, 4).block_hash(5).hex()
 
 
+def test_hex_columns_are_exact():
+    from analytics.batch import hex_array
+
+    import os
+
+    same_width = [os.urandom(32) for _ in range(50)]
+    assert hex_array(same_width).to_pylist() == ["0x" + v.hex() for v in same_width]
+    mixed = [b"\x00\xff", None, b"", b"\xab" * 40]
+    assert hex_array(mixed).to_pylist() == ["0x00ff", None, "0x", "0x" + "ab" * 40]
+
+
 def test_u128_values_stay_exact_through_json():
     big = 2**127 - 1
     text = fields_json({"who": b"\x01" * 32, "amount": big, "kind": ("Normal", None), "pair": (1, 2)})
