@@ -120,14 +120,16 @@ def error_name(dispatch_error: Any, pallet_errors: Callable[[int, int], str]) ->
 def summarize_extrinsics(raws: list[bytes], decode_call: Callable[[bytes], Any], events: list[DecodedEvent],
                          pallet_errors: Callable[[int, int], str]) -> list[DecodedExtrinsic]:
     """Join a block's extrinsics with their outcome and fee from the block's events."""
+    by_xt: dict[int, list[DecodedEvent]] = {}
+    for ev in events:
+        if ev.extrinsic_index is not None:
+            by_xt.setdefault(ev.extrinsic_index, []).append(ev)
     out = []
     for i, raw in enumerate(raws):
         xt = decode_extrinsic(raw)
         pallet, (name, args) = decode_call(xt.call_bytes)
         success, err, fee = True, None, 0
-        for ev in events:
-            if ev.extrinsic_index != i:
-                continue
+        for ev in by_xt.get(i, ()):
             if ev.pallet == "System" and ev.event == "ExtrinsicFailed":
                 success, err = False, error_name(ev.fields["dispatch_error"], pallet_errors)
             elif ev.pallet == "TransactionPayment" and ev.event == "TransactionFeePaid":

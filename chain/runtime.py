@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from chain.codec import Enum, Variant, Vec, encode_compact
+from chain.codec import Enum, Variant, Vec, decode_compact, encode_compact
 from chain.crypto import verify
 from chain.errors import (
     AncientBirthBlock, BadOriginTx, CodecError, DispatchError, ExhaustsResources, FutureTransaction,
@@ -115,6 +115,7 @@ class Runtime:
         RuntimeCallRef.target = self.call_type
         RuntimeEventRef.target = self.event_type
         self._call_cache: dict[bytes, Any] = {}
+        self._event_table: dict[tuple[int, int], tuple[str, EventDef]] | None = None
         self.defects: list[str] = []
         self._weight_cache: dict[bytes, int] = {}
         self._result_cache: dict[tuple, bytes] = {}
@@ -467,7 +468,44 @@ class Runtime:
 
     # -- reading decoded events back (indexer, receipts, explorer) --------------------------------------
     def decode_events(self, raw: bytes) -> list[dict[str, Any]]:
-        """Decode a System.Events value into dicts: phase, pallet, event, fields."""
+        """Decode a System.Events value into dicts: phase, pallet, event, fields.
+
+        The speed path: each event's fields go straight through its EventDef's (compiled) body codec
+        instead of walking the RuntimeEvent enum; `decode_events_reference` is the reference, and
+        tests/chain/test_decode_events.py checks that both agree.
+        """
+        table = self._event_table
+        if table is None:
+            table = self._event_table = {
+                (p.INDEX, e.index): (p.NAME, e) for p in self.pallets for e in p.EVENTS
+                if not any(n == "" for n, _ in e.fields)
+            }
+        n, pos = decode_compact(raw, 0)
+        out = []
+        for i in range(n):
+            tag = raw[pos]
+            if tag == 0:
+                phase: tuple[str, Any] = ("ApplyExtrinsic", int.from_bytes(raw[pos + 1 : pos + 5], "little"))
+                pos += 5
+            elif tag in (1, 2):
+                phase = ("Finalization" if tag == 1 else "Initialization", None)
+                pos += 1
+            else:
+                return self.decode_events_reference(raw)
+            entry = table.get((raw[pos], raw[pos + 1]))
+            if entry is None:
+                return self.decode_events_reference(raw)
+            pallet, ev = entry
+            fields, pos = ev.body.decode_from(raw, pos + 2)
+            topics, pos = decode_compact(raw, pos)
+            pos += 32 * topics
+            out.append({"index": i, "phase": phase, "pallet": pallet, "event": ev.name, "fields": fields})
+        if pos != len(raw):
+            raise CodecError(f"{len(raw) - pos} trailing bytes after the events")
+        return out
+
+    def decode_events_reference(self, raw: bytes) -> list[dict[str, Any]]:
+        """Decode a System.Events value through the RuntimeEvent enum (the reference path)."""
         out = []
         for i, r in enumerate(Vec(EVENT_RECORD).decode(raw)):
             pallet, (name, fields) = r["event"]
