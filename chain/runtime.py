@@ -159,7 +159,10 @@ class Runtime:
     @phase.setter
     def phase(self, value: tuple[str, Any]) -> None:
         self._phase = value
-        self._phase_bytes = PHASE.encode(value)
+        if value[0] == "ApplyExtrinsic":  # the per-extrinsic case, without the generic enum encoder
+            self._phase_bytes = b"\x00" + value[1].to_bytes(4, "little")
+        else:
+            self._phase_bytes = PHASE.encode(value)
 
     def pallet(self, name: str) -> Any:
         return self.by_name[name]
