@@ -113,7 +113,7 @@ class TransactionPool:
         assert signer is not None
         expected = self._next_nonce.get(signer)
         if expected is None:
-            expected = self.rt.system.Account.get(signer)["nonce"]
+            expected = self.rt.system.nonce_and_free(signer)[0]
         if xt.nonce < expected:
             raise DuplicateTransaction(f"nonce {xt.nonce} is already taken by a transaction in the pool")
         self._hashes.add(h)

@@ -374,17 +374,16 @@ class Runtime:
         if xt.signer == bytes(32):
             raise MalformedTransaction("the zero account cannot sign")
         self._birth_hash(xt)
-        info = self.system.Account.get(xt.signer)
-        if xt.nonce < info["nonce"]:
-            raise StaleTransaction(f"nonce {xt.nonce} already used; next is {info['nonce']}")
-        if xt.nonce > info["nonce"] and not allow_future:
-            raise FutureTransaction(f"nonce {xt.nonce} is ahead of the next nonce {info['nonce']}")
+        nonce, free = self.system.nonce_and_free(xt.signer)
+        if xt.nonce < nonce:
+            raise StaleTransaction(f"nonce {xt.nonce} already used; next is {nonce}")
+        if xt.nonce > nonce and not allow_future:
+            raise FutureTransaction(f"nonce {xt.nonce} is ahead of the next nonce {nonce}")
         length = len(xt.raw)
         if length > MAX_EXTRINSIC_LENGTH:
             raise ExhaustsResources(f"extrinsic of {length} bytes exceeds {MAX_EXTRINSIC_LENGTH}")
         weight = BASE_EXTRINSIC_WEIGHT + self.call_weight_of(xt.call_bytes, call)
         fee = self.payment.fee(length, weight, xt.tip)
-        free = info["data"]["free"]
         if free < fee + self.balances.EXISTENTIAL_DEPOSIT:
             raise Payment(f"balance {free} cannot pay fee {fee} and keep the existential deposit")
         return weight, fee

@@ -68,6 +68,14 @@ class System(Pallet):
         """Write an account; an account with no providers and no balance is reaped (removed)."""
         self.Account.put(who, info)
 
+    def nonce_and_free(self, who: bytes) -> tuple[int, int]:
+        """(next nonce, free balance) of an account, read straight from the encoded AccountInfo
+        (nonce is bytes 0-4, free is bytes 16-32): the pool asks this for every transaction."""
+        raw = self.rt.state.get(self.Account.key(who))
+        if raw is None:
+            return 0, 0
+        return int.from_bytes(raw[0:4], "little"), int.from_bytes(raw[16:32], "little")
+
     def blocks_per_day(self) -> int:
         return self.BlocksPerDay.get()
 

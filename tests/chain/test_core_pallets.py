@@ -124,3 +124,10 @@ def test_timestamp_is_an_inherent_set_once(c):
     c.assert_noop("BadOrigin", "Alice", "Timestamp", "set", now=5)
     c.dispatch(c.origin(None).__class__("none"), "Timestamp", "set", now=1000)
     c.assert_noop("AlreadySet", c.origin(None).__class__("none"), "Timestamp", "set", now=2000)
+
+
+def test_nonce_and_free_reads_the_encoded_account_like_the_decoder(c):
+    c.dispatch("Alice", "Balances", "transfer_keep_alive", dest=bob(), value=5 * UNIT)
+    for who in ("Alice", "Bob", "Nobody"):
+        info = c.rt.system.Account.get(account(who))
+        assert c.rt.system.nonce_and_free(account(who)) == (info["nonce"], info["data"]["free"])
