@@ -109,13 +109,6 @@ def genesis_block(rt: Runtime, config: dict[str, Any]) -> tuple[Header, StateTri
     return header, trie, changes
 
 
-def _commit(rt: Runtime, trie: StateTrie, changes: dict[bytes, bytes | None]) -> tuple[bytes, dict[bytes, bytes | None]]:
-    """Apply changes to the trie; returns the root and the undo map (previous values)."""
-    undo = {k: rt.backend.get(k) for k in changes}
-    root = trie.apply(changes)
-    return root, undo
-
-
 def build_block(rt: Runtime, trie: StateTrie, parent: Header, pending: Iterable[Extrinsic], *,
                 now_ms: int | None = None, check_signatures: bool = True, max_extrinsics: int | None = None) -> BuiltBlock:
     """Produce the next block from pending extrinsics; invalid ones are left out and reported."""
@@ -136,7 +129,7 @@ def build_block(rt: Runtime, trie: StateTrie, parent: Header, pending: Iterable[
         included.append(xt.raw)
     changes = rt.finalize_block()
     events = changes.get(rt.events_key) or b""
-    root, _undo = _commit(rt, trie, changes)
+    root = trie.apply(changes)
     header = Header(parent.hash, number, root, extrinsics_root(included))
     rt.backend.apply(changes)
     return BuiltBlock(Block(header, included), changes, outcomes, rejected, events)
@@ -166,7 +159,8 @@ def execute_block(rt: Runtime, trie: StateTrie, parent: Header, block: Block, ch
             rt.state = type(rt.state)(rt.backend)
             raise BlockError(h.number, f"extrinsic {i} is invalid: {type(exc).__name__}: {exc}") from None
     changes = rt.finalize_block()
-    root, undo = _commit(rt, trie, changes)
+    undo = {k: rt.backend.get(k) for k in changes}  # to restore the trie if the root disagrees
+    root = trie.apply(changes)
     if root != h.state_root:
         trie.apply(undo)
         rt.state = type(rt.state)(rt.backend)

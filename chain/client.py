@@ -8,7 +8,6 @@ not reach past this interface into chain internals.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
@@ -146,13 +145,11 @@ class EmbeddedClient:
         from chain.node import Node
 
         self.node = Node(base_path, genesis_config, seal=seal)
-        self._lock = threading.RLock()
 
     @classmethod
     def from_node(cls, node: Any) -> "EmbeddedClient":
         self = cls.__new__(cls)
         self.node = node
-        self._lock = threading.RLock()
         return self
 
     # -- identity -------------------------------------------------------------------------------------

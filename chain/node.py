@@ -161,13 +161,20 @@ class Node:
     def submit_many(self, raws: list[bytes], seal: bool | None = None) -> list[bytes | InvalidTransaction]:
         with self.lock:
             results = self.pool.submit_many(raws)
-            for r in results:
-                if isinstance(r, bytes):
-                    self._notify("ready", {"hash": r})
+            self._announce_ready(results)
             if seal if seal is not None else self.seal == "instant":
-                while self.pool.status().ready:
-                    self.produce_block()
+                self._seal_ready()
             return results
+
+    def _announce_ready(self, results: list[bytes | InvalidTransaction]) -> None:
+        for r in results:
+            if isinstance(r, bytes):
+                self._notify("ready", {"hash": r})
+
+    def _seal_ready(self) -> None:
+        """Produce blocks until the pool has nothing ready."""
+        while self.pool.status().ready:
+            self.produce_block()
 
     def import_batches(self, batches: Iterable[list[bytes]]) -> list[list[bytes | InvalidTransaction]]:
         """Admit batches of extrinsics and seal a block after each, verifying the signatures of the next
@@ -181,11 +188,8 @@ class Node:
                 results = self.pool.admit_batch(prepared)
                 nxt = next(it, None)
                 prepared = self.pool.prepare_batch(nxt) if nxt is not None else None
-                for r in results:
-                    if isinstance(r, bytes):
-                        self._notify("ready", {"hash": r})
-                while self.pool.status().ready:
-                    self.produce_block()
+                self._announce_ready(results)
+                self._seal_ready()
                 out.append(results)
         return out
 
