@@ -9,7 +9,8 @@ no acknowledged block; reopening resumes at the head.
 Derived data (the state at the head, every key's history, the extrinsic index) lives in `index.sqlite`,
 written by a background indexer thread from the blocks, so indexing never delays an append. Reads that
 need the index (state, history, extrinsic lookups) wait until it covers the block they ask about
-(normally < one indexing batch); appends wait when the index lags more than `max_index_lag` blocks.
+(normally < one indexing batch); appends wait when the index lags more than `max_index_lag` blocks or
+`max_index_rows` rows (extrinsics + state changes).
 After a crash the index is behind (never ahead) and the next writer catches it up from the block
 blobs; `close()` finishes it. A progress marker that disagrees with the blocks (ahead of the head,
 another block's hash) makes the writer rebuild the index at open; damaged index contents are reported
@@ -47,7 +48,7 @@ from chain.store_format import (
     BLOCK_COLS, READ_CHUNK, StoredBlock, as_bytes, checksum, decode_changes, decode_list, decode_row,
     encode_changes, encode_list, encode_row, meta_checksum, meta_intact,
 )
-from chain.store_index import PendingBlock, StoreIndexer
+from chain.store_index import INDEX_BATCH_ROWS, StoreIndexer
 
 __all__ = [
     "APPLICATION_ID", "DB_NAME", "INDEX_APPLICATION_ID", "INDEX_NAME", "LOCK_NAME", "SCHEMA_VERSION", "BlockStore",
@@ -65,8 +66,8 @@ class BlockStore(StoreIndexer):
     """The durable block store of one data directory; see the module docstring for the guarantees."""
 
     def __init__(self, base_path: str | Path, *, create: bool = True, read_only: bool = False,
-                 max_index_lag: int = 16, index_wait: float = 30.0):
-        super().__init__(base_path, read_only, max_index_lag, index_wait)
+                 max_index_lag: int = 1024, index_wait: float = 30.0, max_index_rows: int = 2 * INDEX_BATCH_ROWS):
+        super().__init__(base_path, read_only, max_index_lag, index_wait, max_index_rows)
         self._write_lock = threading.RLock()  # appends, set_meta, truncate
         try:
             self._open(create)
@@ -162,15 +163,14 @@ class BlockStore(StoreIndexer):
                 return
             if len({r[1] for r in rows}) != len(rows):
                 raise BlockError(blocks[-1].number, "the same block hash appears twice in one group")
-            self._wait_lag(len(blocks))
+            self._wait_lag(len(blocks), sum(len(b.extrinsics) + len(b.state_changes) for b in blocks))
             with self._sql("append"):
                 for r in rows:
                     if (dup := con.execute("SELECT number FROM blocks WHERE hash=?", (r[1],)).fetchone()) is not None:
                         raise BlockError(r[0], f"block hash 0x{r[1].hex()} is already stored at #{dup[0]}")
                 with transaction(con, "BEGIN IMMEDIATE"):  # durable at COMMIT: WAL + synchronous=FULL
                     con.executemany(f"INSERT INTO blocks({BLOCK_COLS}) VALUES(?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self._appended(head, [PendingBlock(b.number, row[1], list(b.extrinsics), changes)
-                                  for b, (changes, row) in zip(blocks, encoded)])
+            self._appended(head, [(b.number, len(b.extrinsics) + len(changes)) for b, (changes, _) in zip(blocks, encoded)])
 
     def truncate_after(self, number: int) -> None:
         """Drop every block after `number` (-1: all), rolling state, history and the extrinsic index
