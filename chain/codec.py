@@ -58,9 +58,15 @@ class UInt(ScaleType):
         return value.to_bytes(self.bits // 8, "little")
 
     def decode_from(self, data: bytes, pos: int) -> tuple[int, int]:
-        n = self.bits // 8
-        _need(data, pos, n, f"u{self.bits}")
-        return int.from_bytes(data[pos : pos + n], "little"), pos + n
+        end = pos + (self.bits >> 3)
+        if end > len(data):
+            _need(data, pos, self.bits >> 3, f"u{self.bits}")
+        return int.from_bytes(data[pos:end], "little"), end
+
+    def decode(self, data: bytes) -> int:
+        if len(data) == self.bits >> 3:  # the common case (a stored balance, a counter): no offsets
+            return int.from_bytes(data, "little")
+        return super().decode(data)
 
     def __repr__(self) -> str:
         return f"u{self.bits}"
@@ -229,8 +235,10 @@ class FixedBytes(ScaleType):
         return bytes(value)
 
     def decode_from(self, data: bytes, pos: int) -> tuple[bytes, int]:
-        _need(data, pos, self.length, f"[u8; {self.length}]")
-        return bytes(data[pos : pos + self.length]), pos + self.length
+        end = pos + self.length
+        if end > len(data):
+            _need(data, pos, self.length, f"[u8; {self.length}]")
+        return bytes(data[pos:end]), end
 
     def __repr__(self) -> str:
         return self.path.rsplit("::", 1)[-1] if self.path else f"[u8; {self.length}]"
@@ -318,6 +326,8 @@ class Struct(ScaleType):
     fields: tuple[tuple[str, ScaleType], ...]
     docs: str = ""
     _fast: Any = field(default=None, compare=False, hash=False, repr=False)
+    _dec: Any = field(default=None, compare=False, hash=False, repr=False)  # compiled on first decode
+    _enc: Any = field(default=None, compare=False, hash=False, repr=False)  # compiled on first encode (if not fixed)
 
     def __post_init__(self) -> None:
         from chain.codec_fast import compile_fixed
@@ -325,11 +335,23 @@ class Struct(ScaleType):
         object.__setattr__(self, "_fast", compile_fixed(self))
 
     def encode(self, value: Any) -> bytes:
-        if self._fast is not None and type(value) is dict:
-            try:
-                return self._fast[0](value)
-            except (KeyError, TypeError, AttributeError, OverflowError):
-                pass  # the reference path below raises the proper CodecError
+        if type(value) is dict:
+            if self._fast is not None:  # all fields fixed-size: one generated expression
+                try:
+                    return self._fast[0](value)
+                except (KeyError, TypeError, AttributeError, OverflowError):
+                    pass  # the reference path below raises the proper CodecError
+            else:
+                enc = self._enc
+                if enc is None:
+                    from chain.codec_fast import compile_encoder
+
+                    enc = compile_encoder(self) or self.encode_reference
+                    object.__setattr__(self, "_enc", enc)
+                try:
+                    return enc(value)
+                except KeyError:
+                    pass  # the reference path below raises the proper CodecError
         return self.encode_reference(value)
 
     def encode_reference(self, value: Any) -> bytes:
@@ -341,9 +363,18 @@ class Struct(ScaleType):
             raise CodecError(f"{self.path} is missing field {exc.args[0]!r}") from None
 
     def decode_from(self, data: bytes, pos: int) -> tuple[dict, int]:
-        if self._fast is not None:
-            return self._fast[1](data, pos)
-        return self.decode_from_reference(data, pos)
+        """The speed path: straight-line code generated for this struct (chain/codec_fast.py); on any
+        trouble the reference decoder runs and raises the proper CodecError."""
+        dec = self._dec
+        if dec is None:
+            from chain.codec_fast import compile_decoder
+
+            dec = compile_decoder(self) or self.decode_from_reference
+            object.__setattr__(self, "_dec", dec)
+        try:
+            return dec(data, pos)
+        except (CodecError, KeyError, IndexError):
+            return self.decode_from_reference(data, pos)
 
     def decode_from_reference(self, data: bytes, pos: int) -> tuple[dict, int]:
         out: dict[str, Any] = {}

@@ -12,14 +12,14 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from chain.codec import Enum, Variant, Vec, decode_compact, encode_compact
+from chain.codec import Enum, Struct, Variant, Vec, decode_compact, encode_compact
 from chain.crypto import verify
 from chain.errors import (
     AncientBirthBlock, BadOriginTx, CodecError, DispatchError, ExhaustsResources, FutureTransaction,
     InvalidTransaction, MalformedTransaction, PalletDefect, Payment, StaleTransaction, UnknownCall, BadProof,
 )
 from chain.extrinsic import Extrinsic, signing_payload
-from chain.fast_transfer import try_apply_transfer
+from chain.fast_transfer import fee_paid, try_apply_transfer, try_pay_fee
 from chain.frame import NONE, EventDef, Origin, Pallet
 from chain.hashing import blake2_256
 from chain.storage import Overlay, StateBackend
@@ -115,10 +115,15 @@ class Runtime:
         RuntimeCallRef.target = self.call_type
         RuntimeEventRef.target = self.event_type
         self._call_cache: dict[bytes, Any] = {}
+        # (pallet index, call index) as 2 bytes -> (pallet, call, args as one Struct or None): decode_call's speed path
+        self._call_table: dict[bytes, tuple[str, str, Struct | None]] = {
+            bytes((p.INDEX, c.index)): (p.NAME, c.name, Struct(f"call::{p.NAME}::{c.name}", c.args) if c.args else None)
+            for p in self.pallets for c in p.CALLS if not any(n == "" for n, _ in c.args)
+        }
         self._event_table: dict[tuple[int, int], tuple[str, EventDef]] | None = None
         self.defects: list[str] = []
         self._weight_cache: dict[bytes, int] = {}
-        self._result_cache: dict[tuple, bytes] = {}
+        self._result_cache: dict[tuple, tuple[dict[str, Any], bytes]] = {}  # ExtrinsicSuccess fields and body
         self.block_number = 0
         self.parent_hash = bytes(32)
         self.genesis_hash = bytes(32)
@@ -206,6 +211,27 @@ class Runtime:
         return value
 
     def _decode_call_uncached(self, data: bytes) -> Any:
+        """The speed path: the call's args go straight through its CallDef's (compiled) body codec
+        instead of walking the RuntimeCall enum; anything unusual (unknown index, bad bytes) takes the
+        reference path, `decode_call_reference`, which raises the proper error. tests/chain/
+        test_decode_events.py checks that both agree on every call of the runtime."""
+        entry = self._call_table.get(data[:2])
+        if entry is not None:
+            pallet, name, body = entry
+            try:
+                if body is None:
+                    if len(data) == 2:
+                        return (pallet, (name, None))
+                else:
+                    args, pos = body.decode_from(data, 2)
+                    if pos == len(data):
+                        return (pallet, (name, args))
+            except (CodecError, KeyError, IndexError):
+                pass
+        return self.decode_call_reference(data)
+
+    def decode_call_reference(self, data: bytes) -> Any:
+        """Decode call bytes through the RuntimeCall enum (the reference path)."""
         try:
             return self.call_type.decode(data)
         except CodecError as exc:
@@ -427,18 +453,23 @@ class Runtime:
             return ApplyOutcome(True, None, 0, weight)
         if check_signature:
             self.check_signature(xt)
+        paid = None
         if self.fast_paths:
             fast = try_apply_transfer(self, xt, call, BASE_EXTRINSIC_WEIGHT, MAX_BLOCK_WEIGHT, MAX_BLOCK_LENGTH)
             if fast is not None:
                 return fast
-        weight, fee = self.check_signed_extensions(xt, call, allow_future=False)
-        if self.block_weight + weight > MAX_BLOCK_WEIGHT or self.block_length + len(xt.raw) > MAX_BLOCK_LENGTH:
-            raise ExhaustsResources("block is full")
-        self.phase = ("ApplyExtrinsic", index)
+            paid = try_pay_fee(self, xt, call, BASE_EXTRINSIC_WEIGHT, MAX_BLOCK_WEIGHT, MAX_BLOCK_LENGTH)
         who = xt.signer
         assert who is not None
-        if not self.balances.withdraw_fee(who, fee, bump_nonce=True):  # checked above
-            raise Payment("balance changed before the fee could be withdrawn")
+        if paid is None:
+            weight, fee = self.check_signed_extensions(xt, call, allow_future=False)
+            if self.block_weight + weight > MAX_BLOCK_WEIGHT or self.block_length + len(xt.raw) > MAX_BLOCK_LENGTH:
+                raise ExhaustsResources("block is full")
+            self.phase = ("ApplyExtrinsic", index)
+            if not self.balances.withdraw_fee(who, fee, bump_nonce=True):  # checked above
+                raise Payment("balance changed before the fee could be withdrawn")
+        else:
+            weight, fee = paid
         error: DispatchError | None = None
         try:
             self.dispatch_call(call, Origin.signed(who))
@@ -446,7 +477,10 @@ class Runtime:
             error = exc
         except Exception as exc:  # a pallet bug must not halt the chain; the call failed, visibly
             error = self._defect(f"{call[0]}.{call[1][0]}", exc)
-        self.payment.emit("TransactionFeePaid", {"who": who, "actual_fee": fee, "tip": xt.tip})
+        if self.fast_paths:
+            fee_paid(self, xt, fee)
+        else:
+            self.payment.emit("TransactionFeePaid", {"who": who, "actual_fee": fee, "tip": xt.tip})
         self._deposit_result(error, weight, "Normal", "Yes")
         self._count(xt, weight)
         return ApplyOutcome(error is None, error, fee, weight)
@@ -457,15 +491,15 @@ class Runtime:
         self.block_length += len(xt.raw)
 
     def _deposit_result(self, error: DispatchError | None, weight: int, cls: str, pays: str) -> None:
-        info = {"weight": {"ref_time": weight, "proof_size": 0}, "class": (cls, None), "pays_fee": (pays, None)}
-        if error is None:
+        if error is None:  # the fields and their encoding depend on (weight, class, pays) only: made once
             key = (weight, cls, pays)
-            body = self._result_cache.get(key)
-            if body is None:
-                body = self._result_cache[key] = DISPATCH_INFO.encode(info)
-            ev = self.system.event_def("ExtrinsicSuccess")
-            self.deposit_event(self.system.INDEX, ev, {"dispatch_info": info}, body)
+            cached = self._result_cache.get(key)
+            if cached is None:
+                info = {"weight": {"ref_time": weight, "proof_size": 0}, "class": (cls, None), "pays_fee": (pays, None)}
+                cached = self._result_cache[key] = ({"dispatch_info": info}, DISPATCH_INFO.encode(info))
+            self.deposit_event(self.system.INDEX, self.system.event_def("ExtrinsicSuccess"), cached[0], cached[1])
         else:
+            info = {"weight": {"ref_time": weight, "proof_size": 0}, "class": (cls, None), "pays_fee": (pays, None)}
             self.system.emit("ExtrinsicFailed", {"dispatch_error": error.to_value(), "dispatch_info": info})
 
     # -- reading decoded events back (indexer, receipts, explorer) --------------------------------------
