@@ -57,14 +57,16 @@ class Overlay:
 
     def __init__(self, backend: StateBackend):
         self.backend = backend
+        self._backend_get = backend.get  # bound once: every storage read of a block comes through get()
         self.changes: dict[bytes, bytes | None] = {}
         self._journal: list[dict[bytes, object]] = []
 
     # reads ------------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
-        if key in self.changes:
-            return self.changes[key]
-        return self.backend.get(key)
+        value = self.changes.get(key, _ABSENT)
+        if value is _ABSENT:
+            return self._backend_get(key)
+        return value  # type: ignore[return-value]
 
     def iter_prefix(self, prefix: bytes, start_after: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """(key, value) under prefix in key order, merging the block's changes over the backend; with

@@ -76,3 +76,28 @@ def test_fast_and_reference_paths_build_identical_chains(tmp_path, seed):
     assert fast[2] == ref[2], "state roots differ"
     assert fast[1] == ref[1], "events differ"
     assert fast[0] == ref[0], "block hashes differ"
+
+
+def _scenario_hashes(path, fast):
+    from chain.scenario.engine import Simulation
+
+    Runtime.fast_paths = fast
+    try:
+        sim = Simulation.create(path, "demo", seed=3, registry_key=bytes(32))
+        try:
+            sim.run_days(30)
+            node = sim.node
+            return [node.get_block(n).hash for n in range(node.head.number + 1)], node.trie.root
+        finally:
+            sim.close()
+    finally:
+        Runtime.fast_paths = True
+
+
+def test_fee_prelude_speed_path_agrees_on_every_pallets_calls(tmp_path):
+    """The fee prelude runs for every signed call: a demo community (loans, remittances, donations,
+    savings groups, courses, failed calls among them) builds the same chain with and without it."""
+    fast = _scenario_hashes(tmp_path / "fast", True)
+    ref = _scenario_hashes(tmp_path / "ref", False)
+    assert fast[1] == ref[1], "state roots differ"
+    assert fast[0] == ref[0], "block hashes differ"
