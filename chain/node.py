@@ -16,7 +16,7 @@ from chain.block import Block, Header, build_block, execute_block, genesis_block
 from chain.crypto import DEV_ACCOUNTS, dev_keypair
 from chain.errors import BlockError, InvalidTransaction, StoreError
 from chain.hashing import blake2_256
-from chain.pool import TransactionPool
+from chain.pool import PreparedBatch, TransactionPool
 from chain.runtime import Runtime
 from chain.storage import StateBackend
 from chain.store import BlockStore
@@ -159,8 +159,19 @@ class Node:
             return h
 
     def submit_many(self, raws: list[bytes], seal: bool | None = None) -> list[bytes | InvalidTransaction]:
+        return self.admit_prepared(self.prepare_many(raws), seal)
+
+    def prepare_many(self, raws: list[bytes]) -> PreparedBatch:
+        """The first half of `submit_many`: decode a batch and start verifying its signatures in the
+        worker processes, without waiting. A bulk caller builds blocks meanwhile, then admits the batch
+        with `admit_prepared` (signatures do not depend on the state, so the results are the same)."""
         with self.lock:
-            results = self.pool.submit_many(raws)
+            return self.pool.prepare_batch(raws)
+
+    def admit_prepared(self, prepared: PreparedBatch, seal: bool | None = None) -> list[bytes | InvalidTransaction]:
+        """The second half of `submit_many`: wait for the signatures, admit the batch in order."""
+        with self.lock:
+            results = self.pool.admit_batch(prepared)
             self._announce_ready(results)
             if seal if seal is not None else self.seal == "instant":
                 self._seal_ready()

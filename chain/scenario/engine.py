@@ -327,22 +327,23 @@ class Simulation:
                         if on_block is not None:
                             on_block()
                     tm["produce"] += clock() - t3
-                else:  # bulk: sign the next group while this one is admitted and sealed (group commit)
+                else:  # bulk, a pipeline: group k+1 is signed (signer workers) and its signatures are
+                    # checked (pool workers) while group k is admitted and sealed (group commit)
                     group_blocks = max(1, min(bpd, math.ceil(PIPELINE_GROUP / per_block)))
                     group = per_block * group_blocks
                     sizes = [group] * (len(items) // group) + ([len(items) % group] if len(items) % group else [])
                     produced = 0
                     stream = self.signer.sign_stream(items, sizes)
-                    for k, raws in enumerate(_timed(stream, tm, "sign")):
+                    prev = None
+                    for raws in _timed(stream, tm, "sign"):
                         t2 = clock()
-                        results += self.node.submit_many(raws, seal=False)
-                        t3 = clock()
-                        n = bpd - produced if k == len(sizes) - 1 else min(group_blocks, bpd - produced)
-                        if n:
-                            stats.blocks += len(self.node.produce_blocks(n, per_block))
-                            produced += n
-                        tm["submit"] += t3 - t2
-                        tm["produce"] += clock() - t3
+                        prepared = self.node.prepare_many(raws)
+                        tm["submit"] += clock() - t2
+                        if prev is not None:
+                            produced += self._admit_and_seal(prev, results, stats, False, group_blocks, per_block, produced)
+                        prev = prepared
+                    if prev is not None:
+                        produced += self._admit_and_seal(prev, results, stats, True, group_blocks, per_block, produced)
                     if produced < bpd:
                         t3 = clock()
                         stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))
@@ -364,6 +365,22 @@ class Simulation:
             stats.seconds = time.perf_counter() - t0
             self.total.add(stats)
             return stats
+
+    def _admit_and_seal(self, prepared: Any, results: list[Any], stats: RunStats, last: bool, group_blocks: int,
+                        per_block: int, produced: int) -> int:
+        """Admit one prepared group and seal its blocks (the rest of the day after the last group);
+        returns the blocks made."""
+        tm, clock = self.timings, time.perf_counter
+        bpd = self.state.blocks_per_day
+        t2 = clock()
+        results += self.node.admit_prepared(prepared, seal=False)
+        t3 = clock()
+        n = bpd - produced if last else min(group_blocks, bpd - produced)
+        if n:
+            stats.blocks += len(self.node.produce_blocks(n, per_block))
+        tm["submit"] += t3 - t2
+        tm["produce"] += clock() - t3
+        return n
 
     def _align(self) -> int:
         """Day d is blocks d*bpd+1 .. (d+1)*bpd. If blocks were produced outside the model (a node's own

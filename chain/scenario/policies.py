@@ -115,7 +115,7 @@ def deposits(p: ScenarioParams, st: ModelState, rng: random.Random) -> list[Acti
         cache[key] = groups
     out = []
     people, villages, active, accrued = st.pop.people, st.pop.villages, st.active, st.accrued
-    borrowers = st.extra.get("borrowers", ())
+    borrowers = set(st.extra.get("borrowers", ()))  # membership per depositor: a set, not the stored list
     for i in cache[key][(-st.day) % n]:
         if not active[i]:
             continue

@@ -427,7 +427,7 @@ def _expect_vouch(st: ModelState, a: Action) -> None:
     vouchee = st.idx(a.args["vouchee"])
     _lend(st).setdefault("vouches", {})[f"{a.signer}/{vouchee}"] = st.day
     for ln in _lend(st)["loans"].values():
-        if st.pop.people[ln["b"]].public == a.args["vouchee"] and ln["status"] == "Requested":
+        if ln["b"] == vouchee and ln["status"] == "Requested":
             ln["vouched"] = True
 
 
