@@ -5,12 +5,13 @@ On restart the node loads the head state from its data directory and goes on fro
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import threading
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from chain.block import Block, Header, build_block, execute_block, genesis_block
 from chain.crypto import DEV_ACCOUNTS, dev_keypair
@@ -80,6 +81,22 @@ def config_from_json(text: str) -> dict[str, Any]:
         return v
 
     return dec(json.loads(text))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building a block or admitting a batch allocates tens of thousands of small containers (events,
+    decoded calls) that all stay alive until the block is stored: the cyclic collector's passes over
+    them find nothing and cost ~8% of a big block. Paused meanwhile (reference counting still frees
+    everything acyclic); collection resumes after."""
+    if not gc.isenabled():  # paused by an outer caller
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class Node:
@@ -165,12 +182,12 @@ class Node:
         """The first half of `submit_many`: decode a batch and start verifying its signatures in the
         worker processes, without waiting. A bulk caller builds blocks meanwhile, then admits the batch
         with `admit_prepared` (signatures do not depend on the state, so the results are the same)."""
-        with self.lock:
+        with self.lock, _gc_paused():
             return self.pool.prepare_batch(raws)
 
     def admit_prepared(self, prepared: PreparedBatch, seal: bool | None = None) -> list[bytes | InvalidTransaction]:
         """The second half of `submit_many`: wait for the signatures, admit the batch in order."""
-        with self.lock:
+        with self.lock, _gc_paused():
             results = self.pool.admit_batch(prepared)
             self._announce_ready(results)
             if seal if seal is not None else self.seal == "instant":
@@ -217,7 +234,7 @@ class Node:
         are acknowledged (returned, announced) once all of them are durable."""
         from chain.store import StoredBlock
 
-        with self.lock:
+        with self.lock, _gc_paused():
             pending = self.pool.ready()
             built_all, parent, pos = [], self.head, 0
             try:
