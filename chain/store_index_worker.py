@@ -4,8 +4,8 @@ Indexing a batch is SQLite B-tree work plus Python glue (sorting rows, binding t
 the node's process that glue competes for the GIL, and `executemany` releases and retakes the GIL for
 every row it steps, which makes a CPU-bound block builder wait on each switch (the "convoy effect"):
 a year-long scenario ran some 40% slower with its index written in-process. So one helper process per
-node process (started on first use, `spawn`ed: nothing of the parent's threads or connections is
-inherited) writes the batches; the store's indexer thread only hands it a block range and waits,
+node process (started on first use: a fresh interpreter, inheriting none of the parent's threads or
+connections) writes the batches; the store's indexer thread only hands it a block range and waits,
 which releases the GIL.
 
 `index_batch` reads the blocks back from chain.sqlite (committed before they are handed over;
@@ -16,15 +16,15 @@ reports them like any indexing failure (`StoreError: ... indexing stopped: ...`)
 """
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import os
+import pickle
 import sqlite3
+import struct
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from chain.errors import ChainError
 from chain.hashing import blake2_256
@@ -32,58 +32,78 @@ from chain.store_files import sqlite_uri, transaction
 from chain.store_format import BLOCK_COLS, decode_row
 
 UPSERT_STATE = "INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+_FRAME = struct.Struct("<I")
+
+
+class _Helper:
+    """The helper process and its pipes: requests and replies are length-prefixed pickles. A plain
+    subprocess (`python -m chain.store_index_worker`), not multiprocessing: nothing of the caller's
+    main module is re-imported, and the helper exits when its stdin closes, i.e. when the node's process
+    is gone, even killed."""
+
+    def __init__(self) -> None:
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
+        self.proc = subprocess.Popen([sys.executable, "-m", "chain.store_index_worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=env)
+
+    def call(self, request: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """Send a request and wait for its reply (releasing the GIL); None if the helper died."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            _send(self.proc.stdin, request)
+            return _receive(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+
+
+def _send(out: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_FRAME.pack(len(data)) + data)
+    out.flush()
+
+
+def _receive(inp: IO[bytes]) -> Any:
+    head = inp.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        raise EOFError
+    data = inp.read(_FRAME.unpack(head)[0])
+    return pickle.loads(data)
+
 
 _lock = threading.Lock()
-_executor: ProcessPoolExecutor | None = None
-
-
-def _new_executor() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent)
-
-
-def _exit_with_parent() -> None:
-    """(in the helper, at start) Exit as soon as the node's process is gone, even if it was killed
-    (SIGKILL runs no cleanup): a leftover helper would hold the node's stdout and stderr open. An
-    index transaction cut short this way is rolled back by SQLite."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def submit(index_path: str, chain_path: str, first: int, head: int, max_rows: int) -> "Future[tuple]":
-    """Index blocks first.. (up to `head`, at most `max_rows` rows unless one block holds more) in the
-    helper process; the future's result is ("ok", last, last_hash) or ("error", message)."""
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = _new_executor()
-        try:
-            return _executor.submit(index_batch, index_path, chain_path, first, head, max_rows)
-        except (BrokenProcessPool, RuntimeError):  # the helper died (killed): start a new one
-            _executor = _new_executor()
-            return _executor.submit(index_batch, index_path, chain_path, first, head, max_rows)
+_helper: _Helper | None = None
 
 
 def run(index_path: str, chain_path: str, first: int, head: int, max_rows: int) -> tuple[int, bytes]:
-    """`submit` and wait; a helper that died midway (its transaction rolled back) is replaced and the
-    batch retried once. Raises RuntimeError with the helper's message on failure."""
-    for attempt in range(2):
+    """Index blocks first.. (up to `head`, at most `max_rows` rows unless one block holds more) in the
+    helper process and return (last block indexed, its hash). A helper that died midway (its
+    transaction rolled back) is replaced and the batch retried once. RuntimeError with the helper's
+    message on failure."""
+    global _helper
+    with _lock:  # one batch at a time, whichever store of this process asks
+        for _ in range(2):
+            if _helper is None or _helper.proc.poll() is not None:
+                _helper = _Helper()
+            result = _helper.call((index_path, chain_path, first, head, max_rows))
+            if result is None:
+                _helper = None
+                continue
+            if result[0] == "ok":
+                return result[1], result[2]
+            raise RuntimeError(result[1])
+        raise RuntimeError("the index writer process died twice")
+
+
+def main() -> None:
+    """(the helper) Serve index requests from stdin until it closes."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    while True:
         try:
-            result: tuple[Any, ...] = submit(index_path, chain_path, first, head, max_rows).result()
-        except BrokenProcessPool:
-            if attempt:
-                raise RuntimeError("the index writer process died twice") from None
-            continue
-        if result[0] == "ok":
-            return result[1], result[2]
-        raise RuntimeError(result[1])
-    raise AssertionError("unreachable")
+            request = _receive(inp)
+        except EOFError:
+            return
+        _send(out, index_batch(*request))
 
 
 def index_batch(index_path: str, chain_path: str, first: int, head: int, max_rows: int) -> tuple[Any, ...]:
@@ -131,3 +151,7 @@ def write_batch(ix: sqlite3.Connection, first: int, head: int, max_rows: int) ->
         ix.executemany("DELETE FROM state WHERE key=?", ((k,) for k, v in latest.items() if v is None))
         ix.execute("UPDATE progress SET number=?, hash=?", (last.number, last.block_hash))
     return last.number, last.block_hash
+
+
+if __name__ == "__main__":
+    main()

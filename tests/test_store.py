@@ -565,3 +565,35 @@ def test_backpressure_and_index_progress(chain_dir: Path) -> None:
         assert dict(store.current_state()) == states_after(blocks)[-1]
         with pytest.raises(StoreError, match="index covers blocks up to #15, not #99"):
             store.wait_indexed(99, timeout=0.05)
+
+
+def test_a_killed_index_writer_is_replaced_and_nothing_is_lost(chain_dir: Path) -> None:
+    from chain import store_index_worker
+
+    blocks = make_chain(12, seed=5)
+    with BlockStore(chain_dir) as store:
+        for b in blocks[:6]:
+            append(store, b)
+        store.wait_indexed()
+        helper = store_index_worker._helper
+        assert helper is not None and helper.proc.poll() is None
+        helper.proc.kill()  # as if the OS killed it between two batches
+        helper.proc.wait()
+        for b in blocks[6:]:
+            append(store, b)
+        store.wait_indexed()
+        assert store.indexed_head() == 11
+        assert store_index_worker._helper is not helper
+        assert_consistent(store)
+
+
+def test_index_writer_batches_are_bounded_by_rows(chain_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chain.store_index as si
+
+    monkeypatch.setattr(si, "INDEX_BATCH_ROWS", 12)  # a few blocks a batch (each has 5 changes and 0-4 extrinsics)
+    blocks = make_chain(20, seed=6)
+    with BlockStore(chain_dir) as store:
+        store.append_blocks(blocks)
+        store.wait_indexed()
+        assert store.indexed_head() == 19
+        assert_consistent(store)
