@@ -128,7 +128,7 @@ def build_block(rt: Runtime, trie: StateTrie, parent: Header, pending: Iterable[
             continue
         included.append(xt.raw)
     changes = rt.finalize_block()
-    events = changes.get(rt.events_key) or b""
+    events = rt.state.get(rt.events_key) or b""  # the block's own events, even if the same bytes as its parent's
     root = trie.apply(changes)
     header = Header(parent.hash, number, root, extrinsics_root(included))
     rt.backend.apply(changes)

@@ -222,3 +222,14 @@ def test_a_failed_start_releases_the_data_directory(tmp_path, monkeypatch):
     monkeypatch.undo()
     with Node(tmp_path) as n:  # the lock was released: the same process can open it again
         assert n.head.number == 0
+
+
+def test_every_stored_block_keeps_its_events_even_when_equal_to_its_parents(tmp_path):
+    """Two empty blocks in a row have byte-identical events (the timestamp inherent's); the second
+    one's state change is a no-op, but its stored events part must still hold them."""
+    with Node(tmp_path, seal="manual") as node:
+        node.produce_block()
+        node.produce_block()
+        first, second = node.store.get_block(1), node.store.get_block(2)
+        assert first.events and second.events == first.events
+        assert node.rt.decode_events(second.events)[0]["event"] == "ExtrinsicSuccess"
