@@ -5,16 +5,27 @@ each field becomes one Arrow column (account ids and hashes as `0x` hex text, in
 uint64, or as exact decimal text when larger, nested values as JSON), and DuckDB turns the struct of
 those columns into the `fields` JSON with `to_json`. So the per-event work in Python is a few list
 appends, and JSON is written by DuckDB's vectorized C++.
+
+The columns are chain/client_columns.py's `BlockColumns` (filled by the chain client, from DecodedBlocks
+or its columnar speed path); `BlockBatch.tables()` makes them a `BatchTables`: all the batch's extrinsics in
+one table and all its events in another, JSON already made (on an in-memory DuckDB connection of the
+thread or decoding process that builds it), so the writer appends each with one statement.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+import threading
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Iterator
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
+from analytics.db import bind, statements
+
 from analytics.values import compact_json, plain
+from chain.client import BlockColumns
 
 I64_MIN, I64_MAX, U64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 EMPTY = pa.json_()
@@ -87,28 +98,30 @@ def value_array(values: list[Any]) -> pa.Array:
         if kind is str:
             return pa.array(values, pa.string())
         if kind is int:
-            present = [v for v in values if v is not None] if has_none else values
-            lo, hi = min(present), max(present)
-            if lo >= I64_MIN and hi <= I64_MAX:
+            try:
                 return pa.array(values, pa.int64())
-            if lo >= 0 and hi <= U64_MAX:
+            except (OverflowError, pa.ArrowInvalid):  # some value outside int64
+                pass
+            present = [v for v in values if v is not None] if has_none else values
+            if min(present) >= 0 and max(present) <= U64_MAX:
                 return pa.array(values, pa.uint64())
             return pa.array([None if v is None else str(v) for v in values], EMPTY)  # exact JSON number text
         if kind is dict and not has_none:
             keys = list(values[0])
             if keys and len(set(map(len, values))) == 1:  # a struct: one column per field, recursively
                 try:
-                    children = [value_array([v[k] for v in values]) for k in keys]
+                    children = [value_array(list(map(itemgetter(k), values))) for k in keys]
                 except KeyError:  # not all the same fields after all
                     pass
                 else:
                     return pa.StructArray.from_arrays(children, names=keys)
         if kind is tuple and not has_none and set(map(len, values)) == {2}:
-            variants = {v[0] for v in values}
+            names = list(map(itemgetter(0), values))
+            variants = set(names)
             if all(type(x) is str for x in variants):
-                payloads = [v[1] for v in values]
+                payloads = list(map(itemgetter(1), values))
                 if set(map(type, payloads)) == {_NONE}:
-                    return pa.array([v[0] for v in values], pa.string())  # unit enum variants: "Variant"
+                    return pa.array(names, pa.string())  # unit enum variants: "Variant"
                 if len(variants) == 1:  # one variant with a payload: {"Variant": payload}
                     return pa.StructArray.from_arrays([value_array(payloads)], names=[variants.pop()])
     return pa.array([None if v is None else compact_json(plain(v)) for v in values], EMPTY)
@@ -120,114 +133,85 @@ def fields_array(keys: tuple[str, ...], columns: list[list[Any]], n: int) -> pa.
     return pa.StructArray.from_arrays([value_array(c) for c in columns], names=list(keys))
 
 
-class TypedRows:
-    """Rows of one event type (or call): meta columns plus one column per field."""
-
-    __slots__ = ("pallet", "name", "keys", "meta", "columns")
-
-    def __init__(self, pallet: str, name: str, keys: tuple[str, ...], meta: tuple[str, ...]):
-        self.pallet, self.name, self.keys = pallet, name, keys
-        self.meta: dict[str, list[Any]] = {m: [] for m in meta}
-        self.columns: list[list[Any]] = [[] for _ in keys]
-
-    def __len__(self) -> int:
-        return len(next(iter(self.meta.values())))
-
-
 @dataclass
-class BlockBatch:
-    """Columns of a run of consecutive blocks, filled block by block."""
+class BatchTables:
+    """One batch as Arrow tables, ready to append: what a decoding worker process hands the writer (it
+    pickles as Arrow IPC buffers)."""
 
-    blocks: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in (
-        "block_number", "block_hash", "parent_hash", "state_root", "extrinsics_root", "timestamp_ms",
-        "extrinsic_count", "event_count")})
-    event_groups: dict[tuple[str, str, tuple[str, ...]], TypedRows] = field(default_factory=dict)
-    call_groups: dict[tuple[str, str, tuple[str, ...]], TypedRows] = field(default_factory=dict)
-    first: int | None = None
-    last: int | None = None
-    last_hash: str | None = None
-    n_extrinsics: int = 0
-    n_events: int = 0
-
-    EVENT_META = ("block_number", "event_index", "extrinsic_index")
-    CALL_META = ("block_number", "extrinsic_index", "extrinsic_hash", "account", "nonce", "tip", "success", "error",
-                 "fee", "length")
+    first: int
+    last: int
+    last_hash: str
+    parent_hash: str   # of the first block
+    n_blocks: int
+    n_extrinsics: int
+    n_events: int
+    blocks: pa.Table
+    extrinsics: pa.Table | None   # rows of load/extrinsic_rows (None: no extrinsics)
+    events: pa.Table | None       # rows of load/event_rows (None: no events), one event type after another
+    present: frozenset[tuple[str, str]]  # the (pallet, event) types in the batch
 
     @property
     def size(self) -> int:
-        """Rows held (extrinsics + events): what the batch threshold counts."""
         return self.n_extrinsics + self.n_events
 
     def __len__(self) -> int:
-        return len(self.blocks["block_number"])
+        return self.n_blocks
 
-    def add(self, block: Any) -> None:
-        """Append one DecodedBlock (chain/client.py)."""
-        n = block.number
-        if self.last is not None and n != self.last + 1:
-            raise ValueError(f"blocks must be consecutive: #{n} after #{self.last}")
-        if self.first is None:
-            self.first = n
-        self.last = n
-        b = self.blocks
-        self.last_hash = "0x" + block.hash.hex()
-        b["block_number"].append(n)
-        b["block_hash"].append(self.last_hash)
-        b["parent_hash"].append("0x" + block.parent_hash.hex())
-        b["state_root"].append("0x" + block.state_root.hex())
-        b["extrinsics_root"].append("0x" + block.extrinsics_root.hex())
-        b["timestamp_ms"].append(block.timestamp_ms)
-        b["extrinsic_count"].append(len(block.extrinsics))
-        b["event_count"].append(len(block.events))
-        calls = self.call_groups
-        for xt in block.extrinsics:
-            args = xt.args
-            key = (xt.pallet, xt.call, tuple(args))
-            g = calls.get(key)
-            if g is None:
-                g = calls[key] = TypedRows(xt.pallet, xt.call, key[2], self.CALL_META)
-            m = g.meta
-            m["block_number"].append(n)
-            m["extrinsic_index"].append(xt.index)
-            m["extrinsic_hash"].append(xt.hash)
-            m["account"].append(xt.signer)
-            m["nonce"].append(xt.nonce)
-            m["tip"].append(xt.tip)
-            m["success"].append(xt.success)
-            m["error"].append(xt.error)
-            m["fee"].append(xt.fee)
-            m["length"].append(xt.length)
-            for col, v in zip(g.columns, args.values()):
-                col.append(v)
-        self.n_extrinsics += len(block.extrinsics)
-        groups = self.event_groups
-        for ev in block.events:
-            f = ev.fields
-            key = (ev.pallet, ev.event, tuple(f))
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = TypedRows(ev.pallet, ev.event, key[2], self.EVENT_META)
-            m = g.meta
-            m["block_number"].append(n)
-            m["event_index"].append(ev.index)
-            m["extrinsic_index"].append(ev.extrinsic_index)
-            for col, v in zip(g.columns, f.values()):
-                col.append(v)
-        self.n_events += len(block.events)
 
-    def extend(self, blocks: Iterable[Any]) -> None:
-        for b in blocks:
-            self.add(b)
+_LOCAL = threading.local()
+
+
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection for turning a batch's structs into JSON."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = _LOCAL.con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False,
+                                                  "autoload_known_extensions": False})
+    return con
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str, source: str, kind: str,
+          tables: Iterator[tuple[str, str, pa.Table]]) -> pa.Table | None:
+    """One SQL file run over each type's table (registered as `source`), the results concatenated."""
+    (sql,) = statements(query)
+    parts = []
+    for pallet, name, table in tables:
+        con.register(source, table)
+        try:
+            parts.append(con.sql(sql, params=bind(sql, {"pallet": pallet, kind: name})).to_arrow_table())
+        finally:
+            con.unregister(source)
+    return pa.concat_tables(parts) if parts else None
+
+
+class BlockBatch(BlockColumns):
+    """Columns of a run of consecutive blocks (chain/client_columns.py), made Arrow tables here. Filled
+    block by block from DecodedBlocks (`add`) or by a client's `block_columns(start, end, into=batch)`."""
+
+    @property
+    def last_hash(self) -> str | None:
+        return None if self.last is None else "0x" + self.blocks["block_hash"][-1].hex()
+
+    def tables(self) -> BatchTables:
+        """The batch as Arrow tables: blocks, and all extrinsics and all events each in one table, their
+        args and fields made JSON here (by DuckDB's to_json on a scratch connection of this thread)."""
+        assert self.first is not None and self.last is not None and self.last_hash is not None
+        con = _scratch()
+        xts = _rows(con, "load/extrinsic_rows", "batch_extrinsics", "call", self.extrinsic_tables())
+        evs = _rows(con, "load/event_rows", "batch_events", "event", self.event_tables())
+        return BatchTables(self.first, self.last, self.last_hash, "0x" + self.blocks["parent_hash"][0].hex(), len(self),
+                           self.n_extrinsics, self.n_events, self.blocks_table(), xts, evs,
+                           frozenset((g.pallet, g.name) for g in self.event_groups.values()))
 
     # -- Arrow ------------------------------------------------------------------------------------------
     def blocks_table(self) -> pa.Table:
         b = self.blocks
         return pa.table({
             "block_number": pa.array(b["block_number"], pa.int64()),
-            "block_hash": pa.array(b["block_hash"], pa.string()),
-            "parent_hash": pa.array(b["parent_hash"], pa.string()),
-            "state_root": pa.array(b["state_root"], pa.string()),
-            "extrinsics_root": pa.array(b["extrinsics_root"], pa.string()),
+            "block_hash": hex_array(b["block_hash"]),
+            "parent_hash": hex_array(b["parent_hash"]),
+            "state_root": hex_array(b["state_root"]),
+            "extrinsics_root": hex_array(b["extrinsics_root"]),
             "timestamp_ms": pa.array(b["timestamp_ms"], pa.int64()),
             "extrinsic_count": pa.array(b["extrinsic_count"], pa.int32()),
             "event_count": pa.array(b["event_count"], pa.int32()),

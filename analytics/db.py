@@ -144,10 +144,10 @@ class AnalyticsDB:
     # -- state ------------------------------------------------------------------------------------------
     def index_state(self) -> dict[str, Any] | None:
         cur = self.cursor().execute("SELECT * FROM index_state WHERE id = 1")
-        row = cur.fetchone()
-        if row is None:
+        rows = cur.fetchall()  # all: a half-read result keeps a read transaction open, and DuckDB checkpoints
+        if not rows:           # the WAL into the file only at a commit when no other transaction is open
             return None
-        return dict(zip([d[0] for d in cur.description], row))
+        return dict(zip([d[0] for d in cur.description], rows[0]))
 
     def last_block(self) -> int:
         st = self.index_state()

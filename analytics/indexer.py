@@ -6,22 +6,37 @@
   its last whole batch, and the next run goes on from there.
 - Fork-aware: if the chain's hash at `last_block` is no longer ours (a remote node re-organized), the
   rows after the common ancestor are deleted and indexing resumes from there.
-- Fetching (the client decodes in Python) runs in a producer thread while DuckDB writes the previous
-  batch; DuckDB releases the GIL, so the two overlap on two cores.
+- Decoding runs beside the writer. For a client that can be re-opened read-only in another process
+  (`reader_spec()`: the embedded store) and at least `parallel_min_blocks` blocks to index, worker
+  processes (one per core) each decode a block range straight into columns (`block_columns`, the chain
+  client's speed path) and turn it into Arrow tables (args and fields made JSON by DuckDB's to_json on a
+  scratch connection), which this process appends, batch after batch in block order. Otherwise (any other
+  client, short runs) a producer thread does the same through `block_columns` if the client has it, else
+  through `blocks()` (DecodedBlocks: the reference path every ChainClient has); DuckDB releases the GIL, so
+  the writer overlaps with it. Both give identical tables (tests/analytics/test_parallel_index.py).
+- Worker processes are started with "spawn": a script that indexes a large chain needs the usual
+  `if __name__ == "__main__":` guard (or `workers=0`). They exit when the indexer's process dies.
 """
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import multiprocessing.connection
+import os
 import queue
+import re
 import threading
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+import duckdb
 import pyarrow as pa
 
-from analytics.batch import BlockBatch, amount_array
+from analytics.batch import BatchTables, BlockBatch, amount_array
 from analytics.values import compact_json, plain
 from analytics.db import SCHEMA_VERSION, AnalyticsDB, block_tables, registered
 from analytics.sqlfiles import source_events
@@ -108,13 +123,24 @@ class IndexReport:
 class Indexer:
     """Index a chain into an AnalyticsDB. `run()` indexes up to the head (or `until`) and returns."""
 
+    # While a run indexes, DuckDB folds the WAL into the database file every this much WAL (its default,
+    # 16 MB, checkpoints at almost every batch's commit: about a fifth more writer CPU for the same file);
+    # the rest is checkpointed once at the end of a run that wrote at least batch_rows rows.
+    checkpoint_every = "256MB"
+
     def __init__(self, client: Any, db: AnalyticsDB, *, batch_rows: int = 250_000, batch_blocks: int = 5_000,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, workers: int | None = None, parallel_min_blocks: int = 1_000,
+                 first_range_blocks: int = 32):
         self.client = client
         self.db = db
         self.batch_rows = batch_rows
         self.batch_blocks = batch_blocks
         self.progress = progress
+        # decoding worker processes (None: one per core), used for clients with a reader_spec() when at least
+        # parallel_min_blocks blocks are to be indexed; the first range a worker decodes has first_range_blocks
+        self.workers = workers
+        self.parallel_min_blocks = parallel_min_blocks
+        self.first_range_blocks = first_range_blocks
         # wall seconds of the last run: fetching decoded blocks from the client, turning them into columns,
         # writing batches (Arrow, DuckDB, commit), reading balances at the head
         self.timings: dict[str, float] = {}
@@ -133,7 +159,10 @@ class Indexer:
         head = self.client.head() if until is None else min(until, self.client.head())
         totals = [0, 0, 0]  # blocks, extrinsics, events
         if head >= start:
-            self._pipeline(start, head, totals, t0)
+            with self._wal_threshold(self.checkpoint_every):
+                self._pipeline(start, head, totals, t0)
+            if totals[1] + totals[2] >= self.batch_rows:
+                self._checkpoint()
         last = self.db.last_block()
         st = self.db.index_state() or {}
         if refresh_balances and (st.get("balances_at_block") is None or st["balances_at_block"] < last):
@@ -193,30 +222,52 @@ class Indexer:
 
     # -- the pipeline -------------------------------------------------------------------------------------
     def _pipeline(self, start: int, head: int, totals: list[int], t0: float) -> None:
-        q: queue.Queue[BlockBatch | BaseException | None] = queue.Queue(maxsize=2)
+        spec = _own_method(self.client, "reader_spec")
+        workers = self.workers if self.workers is not None else default_workers()
+        if spec is not None and workers > 0 and head - start + 1 >= self.parallel_min_blocks:
+            batches = self._parallel_batches(spec(), workers, start, head)
+        else:
+            batches = self._threaded_batches(start, head)
+        for item in batches:
+            t = time.perf_counter()
+            self.write_batch(item)
+            self.timings["write"] += time.perf_counter() - t
+            totals[0] += len(item)
+            totals[1] += item.n_extrinsics
+            totals[2] += item.n_events
+            if self.progress:
+                self.progress(IndexProgress(item.last or 0, head, totals[0], totals[1], totals[2],
+                                            time.perf_counter() - t0))
+
+    def _threaded_batches(self, start: int, head: int) -> Iterator[BatchTables]:
+        """Decode in a producer thread (through the client) while the caller writes the previous batch."""
+        q: queue.Queue[BatchTables | BaseException | None] = queue.Queue(maxsize=2)
         stop = threading.Event()
+        columns = _own_method(self.client, "block_columns")
 
         def produce() -> None:
             try:
+                n = start
+                blocks = None if columns is not None else self.client.blocks(start, head)
                 batch = BlockBatch()
-                blocks = self.client.blocks(start, head)
-                while True:
+                while n <= head and not stop.is_set():
                     t = time.perf_counter()
-                    blk = next(blocks, None)
-                    t1 = time.perf_counter()
-                    self.timings["fetch"] += t1 - t
-                    if blk is None or stop.is_set():
-                        break
-                    batch.add(blk)
-                    self.timings["build"] += time.perf_counter() - t1
-                    if batch.size >= self.batch_rows or len(batch) >= self.batch_blocks:
-                        q.put(batch)
+                    if blocks is None:  # up to 16 blocks a call when the client decodes ranges into columns
+                        end = min(head, n + max(1, min(16, self.batch_blocks - len(batch))) - 1)
+                        columns(n, end, into=batch)
+                    else:
+                        end = n
+                        batch.add(next(blocks))
+                    self.timings["fetch"] += time.perf_counter() - t
+                    n = end + 1
+                    if batch.size >= self.batch_rows or len(batch) >= self.batch_blocks or n > head:
+                        t = time.perf_counter()
+                        tables = batch.tables()
+                        self.timings["build"] += time.perf_counter() - t
+                        q.put(tables)
                         batch = BlockBatch()
-                if stop.is_set():
-                    return
-                if len(batch):
-                    q.put(batch)
-                q.put(None)
+                if not stop.is_set():
+                    q.put(None)
             except BaseException as exc:  # handed to the writer, which re-raises it
                 q.put(exc)
 
@@ -229,15 +280,7 @@ class Indexer:
                     break
                 if isinstance(item, BaseException):
                     raise item
-                t = time.perf_counter()
-                self.write_batch(item)
-                self.timings["write"] += time.perf_counter() - t
-                totals[0] += len(item)
-                totals[1] += item.n_extrinsics
-                totals[2] += item.n_events
-                if self.progress:
-                    self.progress(IndexProgress(item.last or 0, head, totals[0], totals[1], totals[2],
-                                                time.perf_counter() - t0))
+                yield item
         finally:
             stop.set()
             while producer.is_alive():  # unblock a producer waiting on a full queue
@@ -246,15 +289,74 @@ class Indexer:
                 except queue.Empty:
                     producer.join(0.05)
 
+    def _parallel_batches(self, spec: tuple[Any, ...], workers: int, start: int, head: int) -> Iterator[BatchTables]:
+        """Decode block ranges in worker processes, each with its own read-only view of the chain
+        (`open_reader(*client.reader_spec())`), and hand back their Arrow tables in block order; the caller
+        writes one while the workers decode the next ones. Ranges are sized from the rows a block held so far."""
+        ctx = multiprocessing.get_context("spawn")  # the parent holds DuckDB's and the node's threads: no fork
+        t = time.perf_counter()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(spec,))
+        pending: deque[Any] = deque()
+        n, rows, blocks = start, 0, 0
+        try:
+            while n <= head or pending:
+                while n <= head and len(pending) < workers + 1:
+                    per_block = rows / blocks if blocks else 0
+                    size = self.first_range_blocks if not per_block else int(self.batch_rows / max(per_block, 1.0))
+                    end = min(head, n + max(1, min(size, self.batch_blocks)) - 1)
+                    pending.append(pool.submit(_worker_batch, n, end))
+                    n = end + 1
+                item: BatchTables = pending.popleft().result()
+                self.timings["fetch"] += time.perf_counter() - t  # waiting for the workers
+                rows += item.size
+                blocks += len(item)
+                yield item
+                t = time.perf_counter()
+        finally:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    @contextmanager
+    def _wal_threshold(self, size: str) -> Iterator[None]:
+        """DuckDB's checkpoint_threshold set to `size` while the block runs."""
+        con = self.db.con.cursor()
+        try:
+            ((old,),) = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()
+            for v in (size, old):  # SET takes no bound parameters: the values are ours or DuckDB's, checked here
+                if not re.fullmatch(r"[0-9.]+ ?[A-Za-z]{0,3}", v):
+                    raise ValueError(f"not a size: {v!r}")
+            con.execute(f"SET checkpoint_threshold = '{size}'")
+            try:
+                yield
+            finally:
+                con.execute(f"SET checkpoint_threshold = '{old}'")
+        finally:
+            con.close()
+
+    def _checkpoint(self) -> None:
+        """Fold the run's WAL into the database file once, at the end. DuckDB would do it by itself only at
+        a commit when no other transaction is open, which the app's readers (and our own reads of
+        index_state) rarely allow: the WAL of a big run then waits, hundreds of MB, for the next open."""
+        t = time.perf_counter()
+        with self.db.write_lock:
+            self.db.cursor()  # drops this thread's half-read result: an open read keeps CHECKPOINT from running
+            try:
+                self.db.con.execute("CHECKPOINT")
+            except duckdb.Error:  # another transaction is open: DuckDB checkpoints later by itself
+                pass
+        self.timings["checkpoint"] = time.perf_counter() - t
+
     def _params(self, start: int, end: int) -> dict[str, Any]:
         st = self.db.index_state() or {}
         return {"start": start, "end": end, "blocks_per_day": int(st.get("blocks_per_day") or 1)}
 
-    def write_batch(self, batch: BlockBatch) -> None:
+    def write_batch(self, batch: BatchTables | BlockBatch) -> None:
         """Append one batch and everything derived from it, and move last_block, in one transaction."""
-        assert batch.first is not None and batch.last is not None
+        if isinstance(batch, BlockBatch):
+            batch = batch.tables()
         params = self._params(batch.first, batch.last)
-        parent = batch.blocks["parent_hash"][0]
+        parent = batch.parent_hash
         with self.db.transaction() as con:
             last, last_hash = con.execute("SELECT last_block, last_hash FROM index_state WHERE id = 1").fetchall()[0]
             if batch.first != last + 1:
@@ -262,15 +364,15 @@ class Indexer:
             if last >= 0 and parent != last_hash:
                 raise RuntimeError(f"block #{batch.first} does not extend indexed #{last}: the chain re-organized; "
                                    "run the indexer again to roll back and re-index")
-            with registered(con, batch_blocks=batch.blocks_table()):
+            with registered(con, batch_blocks=batch.blocks):
                 self.db.run("load/blocks", params, con)
-            for pallet, call, table in batch.extrinsic_tables():
-                with registered(con, batch_extrinsics=table):
-                    self.db.run("load/extrinsics", {"pallet": pallet, "call": call}, con)
-            for pallet, event, table in batch.event_tables():
-                with registered(con, batch_events=table):
-                    self.db.run("load/events", {"pallet": pallet, "event": event}, con)
-            present = {(g.pallet, g.name) for g in batch.event_groups.values()}
+            if batch.extrinsics is not None:
+                with registered(con, batch_extrinsics=batch.extrinsics):
+                    self.db.run("load/extrinsics", None, con)
+            if batch.events is not None:
+                with registered(con, batch_events=batch.events):
+                    self.db.run("load/events", None, con)
+            present = batch.present
             for name in STAGING:
                 sources = source_events(name)
                 if sources is None or sources & present:  # models whose events are not in the batch add nothing
@@ -367,6 +469,43 @@ def _rare_gc() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*old)
+
+
+def _own_method(client: Any, name: str) -> Callable[..., Any] | None:
+    """The client's optional speed-path method (block_columns, reader_spec) only if its own class defines
+    it: a wrapper that overrides blocks() and forwards the rest (__getattr__) must be read through blocks()."""
+    return getattr(client, name) if callable(getattr(type(client), name, None)) else None
+
+
+def default_workers() -> int:
+    """Decoding worker processes: one per core (the writer's DuckDB work overlaps with them)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+_READER: Any = None
+
+
+def _worker_init(spec: tuple[Any, ...]) -> None:
+    from chain.client import open_reader
+
+    global _READER
+    _READER = open_reader(*spec)
+    gc.set_threshold(500_000, 50, 50)  # see _rare_gc
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # a killed indexer must not leave its workers waiting for work forever
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="indexer-parent-watch", daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _worker_batch(start: int, end: int) -> BatchTables:
+    """In a worker process: blocks start..end decoded into columns and made Arrow tables."""
+    batch = BlockBatch()
+    _READER.block_columns(start, end, into=batch)
+    return batch.tables()
 
 
 def _ss58(account_hex: str, prefix: int, encode: Callable[[bytes, int], str]) -> str | None:

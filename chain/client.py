@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
+from chain.client_columns import BlockColumns, block_events, decode_stored_blocks
 from chain.errors import ChainError, InvalidTransaction
 from chain.extrinsic import Signer, decode_extrinsic, sign_extrinsic
 from chain.types import SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, mortal_era
@@ -138,7 +139,104 @@ def summarize_extrinsics(raws: list[bytes], decode_call: Callable[[bytes], Any],
     return out
 
 
-class EmbeddedClient:
+def pallet_error_name(rt: Any, pallet_index: int, error_index: int) -> str:
+    p = rt.by_index.get(pallet_index)
+    if p is None:
+        return f"Module({pallet_index}).{error_index}"
+    for e in p.ERRORS:
+        if e.index == error_index:
+            return f"{p.NAME}.{e.name}"
+    return f"{p.NAME}.{error_index}"
+
+
+def decoded_block(rt: Any, header: Any, block_hash: bytes, raws: list[bytes], raw_events: bytes | None,
+                  pallet_error: Callable[[int, int], str]) -> DecodedBlock:
+    """A block's DecodedBlock from its header, extrinsic bytes and System.Events bytes (the reference way)."""
+    events = [DecodedEvent(e["index"], e["phase"][1] if e["phase"][0] == "ApplyExtrinsic" else None,
+                           e["pallet"], e["event"], e["fields"]) for e in (rt.decode_events(raw_events) if raw_events else [])]
+    xts = summarize_extrinsics(raws, rt.decode_call, events, pallet_error)
+    ts = xts[0].args["now"] if xts and xts[0].pallet == "Timestamp" else 0
+    h = header
+    return DecodedBlock(h.number, block_hash, h.parent_hash, h.state_root, h.extrinsics_root, ts, xts, events)
+
+
+class _StoredBlocks:
+    """Block reads shared by the clients over a local block store: `blocks` and the columnar speed path."""
+
+    def _runtime_and_store(self) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def block(self, number: int) -> DecodedBlock:
+        raise NotImplementedError
+
+    def _events_at(self, number: int) -> bytes | None:
+        """System.Events after block `number` (from the state history)."""
+        raise NotImplementedError
+
+    def _pallet_error(self, pallet_index: int, error_index: int) -> str:
+        return pallet_error_name(self._runtime_and_store()[0], pallet_index, error_index)
+
+    def blocks(self, start: int, end: int) -> Iterator[DecodedBlock]:
+        for n in range(start, end + 1):
+            yield self.block(n)
+
+    def block_columns(self, start: int, end: int, into: BlockColumns | None = None) -> BlockColumns:
+        """Blocks start..end as columns (chain/client_columns.py), decoded straight from the stored bytes;
+        the same columns as BlockColumns.add of each `block(n)`."""
+        rt, store = self._runtime_and_store()
+        cols = BlockColumns() if into is None else into
+        decode_stored_blocks(rt, store.iter_blocks(start, end), cols, self._pallet_error, self.block, self._events_at)
+        return cols
+
+
+class StoreReader(_StoredBlocks):
+    """Read-only decoding of a data directory's blocks, for another process than the node's (the indexer's
+    decoding workers): the block store opened read-only (no lock) and a runtime used only to decode.
+    Blocks decode exactly as through EmbeddedClient."""
+
+    def __init__(self, base_path: str | Path, pallets: tuple[str, ...] | None = None):
+        import importlib
+
+        from chain.runtime import Runtime
+        from chain.store import BlockStore
+
+        classes = None
+        if pallets is not None:
+            classes = [getattr(importlib.import_module(m), c) for m, c in (p.split(":", 1) for p in pallets)]
+        self.rt = Runtime(pallet_classes=classes)
+        self.store = BlockStore(base_path, read_only=True)
+
+    def _runtime_and_store(self) -> tuple[Any, Any]:
+        return self.rt, self.store
+
+    def _events_at(self, number: int) -> bytes | None:
+        return self.store.storage_at(self.rt.events_key, number)
+
+    def head(self) -> int:
+        head = self.store.head()
+        return -1 if head is None else head[0]
+
+    def block(self, number: int) -> DecodedBlock:
+        from chain.block import Header
+
+        sb = self.store.get_block(number)
+        if sb is None:
+            raise ChainError(f"no block #{number}")
+        return decoded_block(self.rt, Header.decode(sb.header), sb.hash, sb.extrinsics, block_events(sb, self._events_at),
+                             self._pallet_error)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_reader(kind: str, where: str, pallets: tuple[str, ...] | None = None) -> Any:
+    """A read-only client from a `reader_spec()`: "embedded" -> StoreReader on the data directory."""
+    if kind == "embedded":
+        return StoreReader(where, pallets)
+    raise ValueError(f"no reader for {kind!r} clients")
+
+
+class EmbeddedClient(_StoredBlocks):
     """The native node in-process. Thread-safe: the node's lock guards every state access."""
 
     def __init__(self, base_path: str | Path, genesis_config: dict[str, Any] | None = None, *, seal: str = "instant"):
@@ -164,14 +262,11 @@ class EmbeddedClient:
     def has_pallet(self, name: str) -> bool:
         return self.node.rt.has_pallet(name)
 
-    def _pallet_error(self, pallet_index: int, error_index: int) -> str:
-        p = self.node.rt.by_index.get(pallet_index)
-        if p is None:
-            return f"Module({pallet_index}).{error_index}"
-        for e in p.ERRORS:
-            if e.index == error_index:
-                return f"{p.NAME}.{e.name}"
-        return f"{p.NAME}.{error_index}"
+    def _runtime_and_store(self) -> tuple[Any, Any]:
+        return self.node.rt, self.node.store
+
+    def _events_at(self, number: int) -> bytes | None:
+        return self.node.storage(self.node.rt.events_key, number)
 
     # -- blocks ---------------------------------------------------------------------------------------------
     def head(self) -> int:
@@ -185,18 +280,14 @@ class EmbeddedClient:
         blk = node.get_block(number)
         if blk is None:
             raise ChainError(f"no block #{number} (head is #{node.head.number})")
-        events = [DecodedEvent(e["index"], e["phase"][1] if e["phase"][0] == "ApplyExtrinsic" else None,
-                               e["pallet"], e["event"], e["fields"]) for e in node.events(number)]
-        xts = summarize_extrinsics(blk.extrinsics, node.rt.decode_call, events, self._pallet_error)
-        ts = 0
-        if xts and xts[0].pallet == "Timestamp":
-            ts = xts[0].args["now"]
-        h = blk.header
-        return DecodedBlock(h.number, h.hash, h.parent_hash, h.state_root, h.extrinsics_root, ts, xts, events)
+        return decoded_block(node.rt, blk.header, blk.header.hash, blk.extrinsics, self._events_at(number),
+                             self._pallet_error)
 
-    def blocks(self, start: int, end: int) -> Iterator[DecodedBlock]:
-        for n in range(start, end + 1):
-            yield self.block(n)
+    def reader_spec(self) -> tuple[str, str, tuple[str, ...]]:
+        """How another process opens a read-only view of this chain (`open_reader(*spec)`): the data
+        directory and the runtime's pallet classes (`module:Class`), so it decodes with the same ones."""
+        return ("embedded", str(self.node.base_path),
+                tuple(f"{type(p).__module__}:{type(p).__qualname__}" for p in self.node.rt.pallets))
 
     # -- state ------------------------------------------------------------------------------------------------
     def _item(self, pallet: str, item: str) -> Any:

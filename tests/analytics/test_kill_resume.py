@@ -6,7 +6,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
 
 from analytics.db import AnalyticsDB
 from analytics.indexer import index
@@ -24,7 +27,7 @@ CHILD = textwrap.dedent("""
     from analytics.indexer import Indexer
     client = EmbeddedClient({base!r})
     db = AnalyticsDB({db!r})
-    Indexer(client, db, batch_blocks=1, progress=lambda p: print(p.last_block, flush=True)).run()
+    Indexer(client, db, batch_blocks=1, progress=lambda p: print(p.last_block, flush=True), **{kw}).run()
     print("done", flush=True)
 """)
 
@@ -48,9 +51,9 @@ def build_chain(base: Path, blocks: int = 40, per_block: int = 6) -> None:
             node.produce_block()
 
 
-def run_and_kill(base: Path, db: Path, after_batches: int) -> int:
+def run_and_kill(base: Path, db: Path, after_batches: int, kw: str = "{}") -> int:
     """Start an indexing process, SIGKILL it after it committed `after_batches` more batches."""
-    code = CHILD.format(root=str(ROOT), base=str(base), db=str(db))
+    code = CHILD.format(root=str(ROOT), base=str(base), db=str(db), kw=kw)
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = 0
     assert proc.stdout is not None
@@ -59,21 +62,46 @@ def run_and_kill(base: Path, db: Path, after_batches: int) -> int:
             break
         seen += 1
         if seen >= after_batches:
+            kids = children(proc.pid)  # decoding workers, if any
             os.kill(proc.pid, signal.SIGKILL)
+            assert not alive(kids), "the killed indexer's workers are still running"
             break
     proc.wait(timeout=60)
     return proc.returncode
 
 
-def test_sigkill_midway_then_resume_gives_identical_tables(tmp_path):
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def alive(pids: list[int], wait: float = 10.0) -> list[int]:
+    """Those of `pids` still running after up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1][:3]]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("kw", ["{}", "{'workers': 2, 'parallel_min_blocks': 0}"], ids=["thread", "workers"])
+def test_sigkill_midway_then_resume_gives_identical_tables(tmp_path, kw):
     base = tmp_path / "chain"
     build_chain(base)
     killed_db = tmp_path / "killed.duckdb"
-    assert run_and_kill(base, killed_db, after_batches=5) == -signal.SIGKILL
+    assert run_and_kill(base, killed_db, after_batches=5, kw=kw) == -signal.SIGKILL
     with AnalyticsDB(killed_db) as db:
         first = db.last_block()
     assert 4 <= first < 40  # some batches were committed, not all
-    assert run_and_kill(base, killed_db, after_batches=12) == -signal.SIGKILL
+    assert run_and_kill(base, killed_db, after_batches=12, kw=kw) == -signal.SIGKILL
     client = EmbeddedClient(base)
     try:
         with AnalyticsDB(killed_db) as db:

@@ -1,4 +1,4 @@
--- Append the events of one event type (batch_events; fields as a struct, made JSON here).
+-- Append a batch's events (batch_events: the rows of load/event_rows, all event types together).
 INSERT INTO events
-SELECT block_number, event_index, extrinsic_index, $pallet, $event, to_json(fields)
+SELECT block_number, event_index, extrinsic_index, pallet, event, fields
 FROM batch_events;

@@ -1,16 +1,5 @@
--- Append the extrinsics of one call type (batch_extrinsics; args as a struct, made JSON here).
+-- Append a batch's extrinsics (batch_extrinsics: the rows of load/extrinsic_rows, all calls together).
 INSERT INTO extrinsics
-SELECT block_number,
-       extrinsic_index,
-       extrinsic_hash,
-       account,
-       nonce,
-       CAST(tip AS HUGEINT),
-       $pallet,
-       $call,
-       to_json(args),
-       success,
-       error,
-       CAST(fee AS HUGEINT),
-       length
+SELECT block_number, extrinsic_index, extrinsic_hash, account, nonce, tip, pallet, call, args, success, error,
+       fee, length
 FROM batch_extrinsics;
