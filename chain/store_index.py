@@ -176,9 +176,9 @@ class StoreIndexer(StoreFiles):
                 last, _ = store_index_worker.run(str(self.index_path), str(self.path), first, head, INDEX_BATCH_ROWS)
             except RuntimeError as e:  # reported by _raise_if_index_failed as "indexing stopped: {e}"
                 raise StoreError(str(e)) from None
-            with self._cond:
-                self._indexed = last
-                for n in range(first, last + 1):
+            with self._cond:  # `last` < first - 1 cannot happen: index progress only moves forward
+                self._indexed = max(self._indexed, last)
+                for n in range(first, self._indexed + 1):
                     self._pending_rows -= self._pending.pop(n, 0)
                 self._cond.notify_all()
 

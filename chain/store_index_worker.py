@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from chain.crypto import background_worker_init
 from chain.errors import ChainError
 from chain.hashing import blake2_256
 from chain.store_files import sqlite_uri, transaction
@@ -77,7 +78,9 @@ _helper: _Helper | None = None
 
 def run(index_path: str, chain_path: str, first: int, head: int, max_rows: int) -> tuple[int, bytes]:
     """Index blocks first.. (up to `head`, at most `max_rows` rows unless one block holds more) in the
-    helper process and return (last block indexed, its hash). A helper that died midway (its
+    helper process and return (last block indexed, its hash). If the index's progress marker is not at
+    first - 1 (the helper of a killed process finished a batch meanwhile: it exits only between
+    batches), nothing is written and the marker's block comes back instead, with an empty hash. A helper that died midway (its
     transaction rolled back) is replaced and the batch retried once. RuntimeError with the helper's
     message on failure."""
     global _helper
@@ -91,12 +94,15 @@ def run(index_path: str, chain_path: str, first: int, head: int, max_rows: int) 
                 continue
             if result[0] == "ok":
                 return result[1], result[2]
+            if result[0] == "moved":
+                return result[1], b""
             raise RuntimeError(result[1])
         raise RuntimeError("the index writer process died twice")
 
 
 def main() -> None:
     """(the helper) Serve index requests from stdin until it closes."""
+    background_worker_init()
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
@@ -119,12 +125,22 @@ def index_batch(index_path: str, chain_path: str, first: int, head: int, max_row
         last, last_hash = write_batch(ix, first, head, max_rows)
         ix.execute("PRAGMA ch.wal_checkpoint(PASSIVE)")  # keeps the appender free of checkpoints
         return ("ok", last, last_hash)
+    except IndexMoved as e:
+        return ("moved", e.at)
     except ChainError as e:  # a corrupt block met on the way: its own message names it
         return ("error", str(e))
     except Exception as e:  # noqa: BLE001  (reported by the store as an indexing failure)
         return ("error", f"indexing blocks from #{first}: {type(e).__name__}: {e}")
     finally:
         ix.close()
+
+
+class IndexMoved(Exception):
+    """The index's progress marker is not where this batch starts: another writer indexed meanwhile."""
+
+    def __init__(self, at: int):
+        super().__init__(f"the index is at #{at}")
+        self.at = at
 
 
 def write_batch(ix: sqlite3.Connection, first: int, head: int, max_rows: int) -> tuple[int, bytes]:
@@ -144,7 +160,10 @@ def write_batch(ix: sqlite3.Connection, first: int, head: int, max_rows: int) ->
     hist = sorted((k, b.number, v) for b in todo for k, v in b.state_changes.items())
     latest = {k: v for k, _, v in hist}  # sorted by (key, number): the last write wins
     last = todo[-1]
-    with transaction(ix):
+    with transaction(ix, "BEGIN IMMEDIATE"):
+        at = ix.execute("SELECT number FROM progress").fetchone()[0]
+        if at != first - 1:  # another writer got there first (the helper of a process being killed)
+            raise IndexMoved(at)
         ix.executemany("INSERT INTO xt_index(hash, number, idx) VALUES(?,?,?)", xts)
         ix.executemany("INSERT INTO history(key, number, value) VALUES(?,?,?)", hist)
         ix.executemany(UPSERT_STATE, ((k, v) for k, v in latest.items() if v is not None))

@@ -597,3 +597,17 @@ def test_index_writer_batches_are_bounded_by_rows(chain_dir: Path, monkeypatch: 
         store.wait_indexed()
         assert store.indexed_head() == 19
         assert_consistent(store)
+
+
+def test_index_writer_never_writes_a_batch_another_writer_already_wrote(chain_dir: Path) -> None:
+    """The helper of a killed node exits between batches, so it may finish one while the restarted node
+    indexes: a batch that does not start right after the progress marker writes nothing."""
+    from chain import store_index_worker
+
+    blocks = make_chain(6, seed=7)
+    with BlockStore(chain_dir) as store:
+        store.append_blocks(blocks)
+        store.wait_indexed()
+    assert store_index_worker.index_batch(str(chain_dir / INDEX_NAME), str(chain_dir / DB_NAME), 3, 5, 1000) == ("moved", 5)
+    with BlockStore(chain_dir) as store:
+        assert_consistent(store)
