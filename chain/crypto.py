@@ -251,6 +251,19 @@ def default_processes() -> int:
         return os.cpu_count() or 1
 
 
+BACKGROUND_NICE = 5  # how much lower the helper processes' CPU priority is than the node's
+
+
+def background_worker_init() -> None:
+    """Start of a helper process (signature checks, bulk signing, the index writer): lower its CPU
+    priority. With two cores the node's own thread is the critical path (it builds every block); helpers
+    that run ahead in bursts would otherwise take its core, and it then waits runnable but not running."""
+    try:
+        os.nice(BACKGROUND_NICE)
+    except OSError:  # not permitted here: run at normal priority
+        pass
+
+
 def _get_pool(workers: int) -> ProcessPoolExecutor:
     global _POOL, _POOL_KEY
     with _POOL_LOCK:
@@ -264,7 +277,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
 
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=background_worker_init)
             _POOL_KEY = (os.getpid(), workers)
         return _POOL
 

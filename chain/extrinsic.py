@@ -8,7 +8,6 @@ hashed with blake2-256 when longer than 256 bytes (see ../shared/notes/substrate
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Protocol
 
 from chain.codec import decode_compact, encode_compact
@@ -34,6 +33,21 @@ class Signer(Protocol):
     def sign(self, message: bytes) -> bytes: ...
 
 
+class _computed_once:
+    """A lazily computed attribute stored in the instance on first use (functools.cached_property
+    without its per-access lock: every extrinsic's hash is asked for once or twice, on the hot path)."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn, self.name = fn, fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class Extrinsic:
     """A decoded extrinsic. `raw` is the full encoding (with its length prefix) and `call_bytes` the call."""
@@ -48,11 +62,18 @@ class Extrinsic:
     tip: int = 0
     mode: int = 0
 
+    def __init__(self, raw: bytes, call_bytes: bytes, signer: bytes | None = None, sig_type: int | None = None,
+                 signature: bytes | None = None, era: tuple[int, int] | None = None, nonce: int = 0, tip: int = 0,
+                 mode: int = 0) -> None:
+        # the fields in one step (frozen: dataclass's generated __init__ sets each through object.__setattr__)
+        self.__dict__.update(raw=raw, call_bytes=call_bytes, signer=signer, sig_type=sig_type, signature=signature,
+                             era=era, nonce=nonce, tip=tip, mode=mode)
+
     @property
     def signed(self) -> bool:
         return self.signer is not None
 
-    @cached_property
+    @_computed_once
     def hash(self) -> bytes:
         """blake2_256 of the full encoding (computed once: the pool and the node ask often)."""
         return blake2_256(self.raw)

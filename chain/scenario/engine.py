@@ -329,21 +329,26 @@ class Simulation:
                     tm["produce"] += clock() - t3
                 else:  # bulk, a pipeline: group k+1 is signed (signer workers) and its signatures are
                     # checked (pool workers) while group k is admitted and sealed (group commit)
+                    # groups of whole blocks; the day's first is one block, so little waits for its signatures
                     group_blocks = max(1, min(bpd, math.ceil(PIPELINE_GROUP / per_block)))
-                    group = per_block * group_blocks
-                    sizes = [group] * (len(items) // group) + ([len(items) % group] if len(items) % group else [])
+                    plan: list[tuple[int, int]] = []  # (extrinsics, blocks) per group
+                    rest = len(items)
+                    while rest > 0:
+                        blocks = 1 if not plan else group_blocks
+                        plan.append((min(rest, per_block * blocks), blocks))
+                        rest -= plan[-1][0]
                     produced = 0
-                    stream = self.signer.sign_stream(items, sizes)
-                    prev = None
-                    for raws in _timed(stream, tm, "sign"):
+                    stream = self.signer.sign_stream(items, [n for n, _ in plan])
+                    prev: tuple[Any, int] | None = None
+                    for raws, (_, blocks) in zip(_timed(stream, tm, "sign"), plan):
                         t2 = clock()
                         prepared = self.node.prepare_many(raws)
                         tm["submit"] += clock() - t2
                         if prev is not None:
-                            produced += self._admit_and_seal(prev, results, stats, False, group_blocks, per_block, produced)
-                        prev = prepared
+                            produced += self._admit_and_seal(prev[0], results, stats, False, prev[1], per_block, produced)
+                        prev = (prepared, blocks)
                     if prev is not None:
-                        produced += self._admit_and_seal(prev, results, stats, True, group_blocks, per_block, produced)
+                        produced += self._admit_and_seal(prev[0], results, stats, True, prev[1], per_block, produced)
                     if produced < bpd:
                         t3 = clock()
                         stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Sequence
 
 import nacl.bindings
 
-from chain.crypto import KeyType
+from chain.crypto import KeyType, background_worker_init
 from chain.extrinsic import encode_signed, signing_payload
 
 # (64-byte ed25519 secret, 32-byte public, pallet, call, args, nonce): the call is encoded where it is signed
@@ -69,7 +69,7 @@ class BulkSigner:
             if self._pool is None or self._pid != os.getpid():
                 methods = multiprocessing.get_all_start_methods()
                 ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=background_worker_init)
                 self._pid = os.getpid()
             return self._pool
 
