@@ -111,6 +111,9 @@ class Node:
         self.seal = seal
         self.check_signatures = check_signatures
         self.lock = threading.RLock()
+        self._unstored: list[Any] = []  # built on the head, not stored yet (inside deferred_commit)
+        self._unstored_hashes: list[list[bytes]] = []
+        self._deferring = False
         self.listeners: list[Listener] = []
         self.store = BlockStore(self.base_path)
         try:
@@ -231,12 +234,12 @@ class Node:
         """Seal `count` blocks in a row from the pool (each with at most `max_extrinsics`), made durable
         together in one group commit (one fsync instead of `count`): for bulk generation (the scenario
         generator's days). `times_ms` overrides the blocks' simulated timestamps. The blocks are the same as `count` calls of `produce_block` would make; they
-        are acknowledged (returned, announced) once all of them are durable."""
-        from chain.store import StoredBlock
-
+        are acknowledged (returned, announced) once all of them are durable; inside `deferred_commit`,
+        when that block ends."""
         with self.lock, _gc_paused():
             pending = self.pool.ready()
-            built_all, parent, pos = [], self.head, 0
+            built_all: list[Any] = []
+            parent, pos = self._unstored[-1].block.header if self._unstored else self.head, 0
             try:
                 for i in range(count):
                     take = pending[pos:] if max_extrinsics is None else pending[pos:pos + max_extrinsics]
@@ -245,21 +248,55 @@ class Node:
                                         now_ms=times_ms[i] if times_ms else None)
                     built_all.append(built)
                     parent = built.block.header
-                self.store.append_blocks([
-                    StoredBlock(b.block.header.number, b.block.hash, b.block.header.parent_hash, b.block.header.encode(),
-                                b.block.extrinsics, b.changes, b.events) for b in built_all])
             except BaseException:
+                self._unstored.clear()
                 self._reload_after_failure()
                 raise
-            self.head = parent
-            self.rt.prepare_for_validation(self.head.number, self.head.hash)
+            self.rt.prepare_for_validation(parent.number, parent.hash)
             included = [[blake2_256(x) for x in b.block.extrinsics] for b in built_all]
             self.pool.prune([h for hs in included for h in hs], [xt.hash for b in built_all for xt, _ in b.rejected])
-            for b, hashes in zip(built_all, included):
-                self._notify("block", {"header": b.block.header, "extrinsics": hashes})
-                for xt, exc in b.rejected:
-                    self._notify("invalid", {"hash": xt.hash, "error": exc})
+            self._unstored += built_all
+            self._unstored_hashes += included
+            if not self._deferring:
+                self._store_unstored()
             return [b.block.header for b in built_all]
+
+    @contextlib.contextmanager
+    def deferred_commit(self) -> Iterator[None]:
+        """Bulk generation: blocks produced inside are built on one another at once but stored (and
+        acknowledged: `head` moves, subscribers hear of them) together when the block ends, in ONE group
+        commit: one fsync for a simulated day instead of one per produce call. Holds the node's lock
+        throughout, so nobody reads state that is not durable yet; nothing inside is acknowledged
+        before it is (a crash loses only what no caller was told of)."""
+        with self.lock:
+            outer, self._deferring = self._deferring, True
+            try:
+                yield
+            finally:
+                self._deferring = outer
+                if not outer:
+                    self._store_unstored()
+
+    def _store_unstored(self) -> None:
+        """Append the built blocks not stored yet in one group commit, then acknowledge them."""
+        from chain.store import StoredBlock
+
+        built_all, included = self._unstored, self._unstored_hashes
+        if not built_all:
+            return
+        self._unstored, self._unstored_hashes = [], []
+        try:
+            self.store.append_blocks([
+                StoredBlock(b.block.header.number, b.block.hash, b.block.header.parent_hash, b.block.header.encode(),
+                            b.block.extrinsics, b.changes, b.events) for b in built_all])
+        except BaseException:
+            self._reload_after_failure()
+            raise
+        self.head = built_all[-1].block.header
+        for b, hashes in zip(built_all, included):
+            self._notify("block", {"header": b.block.header, "extrinsics": hashes})
+            for xt, exc in b.rejected:
+                self._notify("invalid", {"hash": xt.hash, "error": exc})
 
     def _reload_after_failure(self) -> None:
         """The store refused a block: forget the unsaved state and reload the durable head."""

@@ -340,19 +340,20 @@ class Simulation:
                     produced = 0
                     stream = self.signer.sign_stream(items, [n for n, _ in plan])
                     prev: tuple[Any, int] | None = None
-                    for raws, (_, blocks) in zip(_timed(stream, tm, "sign"), plan):
-                        t2 = clock()
-                        prepared = self.node.prepare_many(raws)
-                        tm["submit"] += clock() - t2
+                    with self.node.deferred_commit():  # the day's blocks are stored in one group commit
+                        for raws, (_, blocks) in zip(_timed(stream, tm, "sign"), plan):
+                            t2 = clock()
+                            prepared = self.node.prepare_many(raws)
+                            tm["submit"] += clock() - t2
+                            if prev is not None:
+                                produced += self._admit_and_seal(prev[0], results, stats, False, prev[1], per_block, produced)
+                            prev = (prepared, blocks)
                         if prev is not None:
-                            produced += self._admit_and_seal(prev[0], results, stats, False, prev[1], per_block, produced)
-                        prev = (prepared, blocks)
-                    if prev is not None:
-                        produced += self._admit_and_seal(prev[0], results, stats, True, prev[1], per_block, produced)
-                    if produced < bpd:
+                            produced += self._admit_and_seal(prev[0], results, stats, True, prev[1], per_block, produced)
                         t3 = clock()
-                        stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))
-                        tm["produce"] += clock() - t3
+                        if produced < bpd:
+                            stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))
+                    tm["produce"] += clock() - t3
                 for a, r in zip(actions, results):
                     if isinstance(r, InvalidTransaction):
                         stats.refused += 1

@@ -233,3 +233,22 @@ def test_every_stored_block_keeps_its_events_even_when_equal_to_its_parents(tmp_
         first, second = node.store.get_block(1), node.store.get_block(2)
         assert first.events and second.events == first.events
         assert node.rt.decode_events(second.events)[0]["event"] == "ExtrinsicSuccess"
+
+
+def test_deferred_commit_stores_and_announces_blocks_only_when_it_ends(tmp_path):
+    heard = []
+    with Node(tmp_path, seal="manual") as node:
+        node.listeners.append(lambda kind, data: heard.append(data["header"].number) if kind == "block" else None)
+        with node.deferred_commit():
+            first = node.produce_blocks(2)
+            second = node.produce_blocks(3)
+            assert node.head.number == 0 and node.store.head()[0] == 0 and heard == []  # built, not yet durable
+            assert [h.number for h in first + second] == [1, 2, 3, 4, 5]
+            assert second[0].parent_hash == first[-1].hash  # built on one another
+        assert node.head.number == 5 and node.store.head() == (5, second[-1].hash)
+        assert heard == [1, 2, 3, 4, 5]
+        node.produce_block()  # and production goes on normally after it
+        assert node.head.number == 6
+    from chain.node import verify_chain
+
+    assert verify_chain(tmp_path) == 6  # re-executed from genesis: every hash and root checks
