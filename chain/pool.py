@@ -57,10 +57,6 @@ class TransactionPool:
         """Validate and add one extrinsic; returns its hash or raises an InvalidTransaction."""
         return self._admit(decode_extrinsic(raw), check_signature=True)
 
-    def submit_many(self, raws: list[bytes]) -> list[bytes | InvalidTransaction]:
-        """Validate and add a batch; signatures are verified in parallel. One result per input, in order."""
-        return self.admit_batch(self.prepare_batch(raws))
-
     def prepare_batch(self, raws: list[bytes]) -> "PreparedBatch":
         """Decode a batch and start verifying its signatures in the worker processes (no waiting)."""
         decoded: list[Extrinsic | InvalidTransaction] = []

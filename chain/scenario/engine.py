@@ -1,6 +1,7 @@
 """The day loop: policies decide, the engine signs their actions in bulk, submits them through the
-transaction pool (`Node.submit_many(..., seal=False)`) and produces the day's blocks with simulated
-timestamps (block n is at genesis time + n * 24 h / blocks_per_day).
+transaction pool (`Node.prepare_many` then `Node.admit_prepared`: `Node.submit_many` in two halves) and
+produces the day's blocks with simulated timestamps (block n is at genesis time + n * 24 h /
+blocks_per_day), stored in one group commit a day (`Node.deferred_commit`).
 
 `Simulation.create(base_path, "demo", seed=7)` makes a new chain (genesis with the community's accounts
 funded for fees, agents licensed, oracle feeder set) and its encrypted registry; `Simulation.open(path)`
