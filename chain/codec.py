@@ -338,7 +338,7 @@ class Struct(ScaleType):
         if type(value) is dict:
             if self._fast is not None:  # all fields fixed-size: one generated expression
                 try:
-                    return self._fast[0](value)
+                    return self._fast(value)
                 except (KeyError, TypeError, AttributeError, OverflowError):
                     pass  # the reference path below raises the proper CodecError
             else:

@@ -1,10 +1,13 @@
-"""Compiled codecs for fixed-size structs: the speed path beside chain/codec.py's reference code.
+"""Generated codecs: the speed path beside chain/codec.py's reference code.
 
-A `Struct` whose fields are all fixed-width (unsigned ints, bools, byte arrays, nested such structs) —
-`frame_system::AccountInfo` is the hot one — gets a generated encoder and decoder that slice at known
-offsets instead of walking descriptors. They must agree with the reference code exactly:
-tests/chain/test_codec_fast.py checks that with random values. On any doubt (a wrong type, a value out
-of range), the fast encoder defers to the reference one, which raises the proper CodecError.
+- `compile_decoder`: every Struct decodes through straight-line code (fixed-width parts read at constant
+  offsets, the rest through each field's descriptor); `compile_columns` is the same code appending to
+  the indexer's columns.
+- `compile_fixed`: a fixed-size Struct (`frame_system::AccountInfo` is the hot one) encodes in one
+  expression; `compile_encoder`: any other Struct encodes without the reference's per-field loop.
+They must agree with the reference code exactly: tests/chain/test_codec_fast.py checks values and
+damaged input. On any doubt (a wrong type, a value out of range, bad bytes) they defer to the reference,
+which raises the proper CodecError.
 """
 from __future__ import annotations
 
@@ -36,27 +39,13 @@ def _layout(t: Any, path: str, offset: int, out: list[tuple[str, str, int, int]]
     return None
 
 
-def _decoder_expr(t: Any, path: str, rows: dict[str, tuple[str, int, int]]) -> str:
-    from chain.codec import Struct
-
-    if isinstance(t, Struct):
-        parts = ", ".join(f"{name!r}: {_decoder_expr(ft, f'{path}[{name!r}]', rows)}" for name, ft in t.fields)
-        return "{" + parts + "}"
-    kind, off, size = rows[path]
-    if kind == "uint":
-        return f"_from(data[pos + {off}:pos + {off + size}], 'little')"
-    if kind == "bool":
-        return f"_bool(data[pos + {off}])"
-    return f"data[pos + {off}:pos + {off + size}]"
-
-
-def compile_fixed(t: Any) -> tuple[Callable[[Any], bytes], Callable[[bytes, int], tuple[Any, int]]] | None:
-    """Generated (encode, decode_from) for a fixed-size Struct, or None if it has variable-size parts."""
+def compile_fixed(t: Any) -> Callable[[Any], bytes] | None:
+    """A generated encoder for a fixed-size Struct (one expression joining every field at its width), or
+    None if it has variable-size parts. Decoding every struct, fixed or not, is `compile_decoder`'s."""
     rows: list[tuple[str, str, int, int]] = []
     size = _layout(t, "v", 0, rows)
     if size is None or not rows:
         return None
-    by_path = {p: (k, o, s) for p, k, o, s in rows}
     enc_parts = []
     for p, kind, _, n in rows:
         if kind == "uint":
@@ -65,19 +54,7 @@ def compile_fixed(t: Any) -> tuple[Callable[[Any], bytes], Callable[[bytes, int]
             enc_parts.append(f"_enc_bool({p})")
         else:
             enc_parts.append(f"_fixed({p}, {n})")
-    src = (
-        "def encode(v):\n"
-        f"    return b''.join(({', '.join(enc_parts)},))\n"
-        "def decode_from(data, pos):\n"
-        f"    if len(data) - pos < {size}:\n"
-        f"        raise CodecError('input too short for ' + {repr(getattr(t, 'path', ''))} + ': need {size} bytes at offset ' + str(pos))\n"
-        f"    return {_decoder_expr(t, 'v', by_path)}, pos + {size}\n"
-    )
-
-    def _bool(b: int) -> bool:
-        if b > 1:
-            raise CodecError(f"invalid bool byte {b:#x}")
-        return b == 1
+    src = f"def encode(v):\n    return b''.join(({', '.join(enc_parts)},))\n"
 
     def _enc_bool(x: Any) -> bytes:
         if not isinstance(x, bool):
@@ -89,10 +66,9 @@ def compile_fixed(t: Any) -> tuple[Callable[[Any], bytes], Callable[[bytes, int]
             raise TypeError
         return bytes(x)
 
-    ns: dict[str, Any] = {"_from": int.from_bytes, "_bool": _bool, "_enc_bool": _enc_bool, "_fixed": _fixed,
-                          "CodecError": CodecError}
+    ns: dict[str, Any] = {"_enc_bool": _enc_bool, "_fixed": _fixed}
     exec(compile(src, f"<fast codec {getattr(t, 'path', '')}>", "exec"), ns)
-    return ns["encode"], ns["decode_from"]
+    return ns["encode"]
 
 
 # -- columnar decoders (the indexer's speed path) ------------------------------------------------------------
