@@ -346,11 +346,14 @@ class PendingVerification:
         return self._result
 
 
-def start_verify_many(items: Sequence[VerifyItem], processes: int | None = None) -> PendingVerification:
-    """Start `verify_many` without waiting; small batches are checked in-process on `result()`."""
+def start_verify_many(items: Sequence[VerifyItem], processes: int | None = None,
+                      min_batch: int = PARALLEL_MIN_BATCH) -> PendingVerification:
+    """Start `verify_many` without waiting; batches under `min_batch` items are checked in-process on
+    `result()`. A caller that has other work to do before it asks for the result (a pipeline) passes a
+    lower `min_batch`: what matters to it is its own thread's time, not the round trip."""
     workers = default_processes() if processes is None else processes
     items = list(items)
-    if workers <= 1 or len(items) < PARALLEL_MIN_BATCH:
+    if workers <= 1 or not items or len(items) < min_batch:
         return PendingVerification(items, None)
     n_chunks = min(workers * _CHUNKS_PER_WORKER, max(1, len(items) // _MIN_CHUNK))
     size = -(-len(items) // n_chunks)

@@ -179,14 +179,16 @@ class Node:
             return h
 
     def submit_many(self, raws: list[bytes], seal: bool | None = None) -> list[bytes | InvalidTransaction]:
-        return self.admit_prepared(self.prepare_many(raws), seal)
+        return self.admit_prepared(self.prepare_many(raws, background=False), seal)
 
-    def prepare_many(self, raws: list[bytes]) -> PreparedBatch:
+    def prepare_many(self, raws: list[bytes], background: bool = True) -> PreparedBatch:
         """The first half of `submit_many`: decode a batch and start verifying its signatures in the
         worker processes, without waiting. A bulk caller builds blocks meanwhile, then admits the batch
-        with `admit_prepared` (signatures do not depend on the state, so the results are the same)."""
+        with `admit_prepared` (signatures do not depend on the state, so the results are the same). With
+        `background` even a small batch goes to the workers (`submit_many`, which waits at once, checks a
+        small one in-process)."""
         with self.lock, _gc_paused():
-            return self.pool.prepare_batch(raws)
+            return self.pool.prepare_batch(raws, background)
 
     def admit_prepared(self, prepared: PreparedBatch, seal: bool | None = None) -> list[bytes | InvalidTransaction]:
         """The second half of `submit_many`: wait for the signatures, admit the batch in order."""

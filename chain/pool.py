@@ -10,12 +10,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
-from chain.crypto import PendingVerification, start_verify_many
+from chain.crypto import PARALLEL_MIN_BATCH, PendingVerification, start_verify_many
 from chain.errors import BadProof, DuplicateTransaction, InvalidTransaction, MalformedTransaction, PoolFull
 from chain.extrinsic import Extrinsic, decode_extrinsic, signing_payload
 from chain.runtime import SPEC_VERSION, TX_VERSION, Runtime
 
 DEFAULT_LIMIT = 1_000_000
+BACKGROUND_MIN_BATCH = 64  # a background batch this small is still checked in-process (one chunk's worth)
 
 
 @dataclass
@@ -57,8 +58,10 @@ class TransactionPool:
         """Validate and add one extrinsic; returns its hash or raises an InvalidTransaction."""
         return self._admit(decode_extrinsic(raw), check_signature=True)
 
-    def prepare_batch(self, raws: list[bytes]) -> "PreparedBatch":
-        """Decode a batch and start verifying its signatures in the worker processes (no waiting)."""
+    def prepare_batch(self, raws: list[bytes], background: bool = False) -> "PreparedBatch":
+        """Decode a batch and start verifying its signatures in the worker processes (no waiting). Small
+        batches are checked in-process when admitted, unless `background` (the caller builds blocks before
+        it admits this batch, so even a small batch is better checked on the other cores)."""
         decoded: list[Extrinsic | InvalidTransaction] = []
         for raw in raws:
             try:
@@ -77,7 +80,7 @@ class TransactionPool:
                                           TX_VERSION, self.rt.genesis_hash, birth)
                 items.append((xt.sig_type, xt.signature, payload, xt.signer))
                 where.append(i)
-        return PreparedBatch(decoded, where, start_verify_many(items))
+        return PreparedBatch(decoded, where, start_verify_many(items, min_batch=BACKGROUND_MIN_BATCH if background else PARALLEL_MIN_BATCH))
 
     def admit_batch(self, batch: "PreparedBatch") -> list[bytes | InvalidTransaction]:
         """Wait for a prepared batch's signature checks, then admit it in order."""

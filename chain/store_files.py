@@ -22,6 +22,7 @@ from chain.errors import StoreError
 DB_NAME, INDEX_NAME, LOCK_NAME = "chain.sqlite", "index.sqlite", "LOCK"
 APPLICATION_ID, INDEX_APPLICATION_ID = 0x50554855, 0x50554858  # "PUHU", "PUHX" in the SQLite headers
 SCHEMA_VERSION = 1
+
 _POOL_MAX = 8  # idle read connections kept
 _PAGE_SIZE = 16384  # blobs span 4x fewer overflow pages; index commits write fewer pages
 CHAIN_TABLES, INDEX_TABLES = {"meta", "blocks"}, {"progress", "state", "history", "xt_index"}
@@ -43,6 +44,24 @@ INDEX_SCHEMA = (
     " PRIMARY KEY(key, number)) WITHOUT ROWID",
     "CREATE TABLE state(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
 )
+
+
+# The LOCK files' descriptors this process holds. A forked child (the signature-check and signing
+# workers) would share each one's flock, and the store could not be opened again until the child
+# exits; so the child closes its copies at once (the parent keeps the lock).
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    for fd in _HELD_LOCK_FDS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCK_FDS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 def sqlite_uri(path: Path, mode: str) -> str:
@@ -145,6 +164,7 @@ class StoreFiles:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._lock_fd = fd
+        _HELD_LOCK_FDS.add(fd)
 
     def _writer_alive(self) -> bool:
         """Read-only side: is a process that can advance the index running? (the PID in LOCK)"""
@@ -174,6 +194,7 @@ class StoreFiles:
         self._ix = self._writer = None
         if self._lock_fd is not None:
             os.ftruncate(self._lock_fd, 0)  # no stale PID for the next reader
+            _HELD_LOCK_FDS.discard(self._lock_fd)
             os.close(self._lock_fd)  # releases the flock
             self._lock_fd = None
 

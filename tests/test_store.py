@@ -611,3 +611,24 @@ def test_index_writer_never_writes_a_batch_another_writer_already_wrote(chain_di
     assert store_index_worker.index_batch(str(chain_dir / INDEX_NAME), str(chain_dir / DB_NAME), 3, 5, 1000) == ("moved", 5)
     with BlockStore(chain_dir) as store:
         assert_consistent(store)
+
+
+def test_workers_forked_while_a_store_is_open_do_not_keep_it_locked(tmp_path):
+    """The signature-check pool forks while the node's store holds its lock; the workers outlive the
+    node. Opening the same data directory again in this process must still work."""
+    from chain.crypto import shutdown_verifier, start_verify_many
+    from chain.node import Node
+
+    shutdown_verifier()
+    try:
+        with Node(tmp_path / "c", seal="manual"):
+            pending = start_verify_many([(1, bytes(64), b"m", bytes(32))] * 600, processes=2, min_batch=1)
+            assert pending.result() == [False] * 600  # forked now, with the lock held
+        with Node(tmp_path / "c", seal="manual") as node:  # the workers still run
+            assert node.head.number == 0
+        with pytest.raises(StoreError, match="in use"):  # and the lock is a real lock again
+            with Node(tmp_path / "c", seal="manual"):
+                BlockStore(tmp_path / "c")
+    finally:
+        shutdown_verifier()
+
