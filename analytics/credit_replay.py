@@ -16,7 +16,7 @@ Where each note comes from (the pallets' code, mirrored here):
 - loan repaid: the payment that closes an active Lending loan (before LoanRepaid); SavingsGroups.LoanRepaid;
 - default: Lending.LoanDefaulted (after a late repayment for each installment then past due and unpaid, late by
   the days since it fell due); SavingsGroups.LoanSettledAtShareOut with a shortfall;
-- savings: SharesBought (regular); MeetingClosed (missed, for members who did not buy in that meeting);
+- savings: SharesBought (regular, and its activity note, one rescore for both); MeetingClosed (missed, for members who did not buy in that meeting);
 - inflow: Remittance.RemittanceCashedOut and RemittanceClaimed (recipient);
 - credential: Education.CredentialIssued (+1), CredentialRevoked (-1);
 - vouch points are weighed again at every rescore: each vouch's whole stake units (at most 5, by the vouch
@@ -117,6 +117,13 @@ class Replay:
             else:
                 r["late"] += 1
                 r["days_late"] += max(0, days_late)
+        self._update(who, block, f)
+
+    def saved(self, who: str, block: int) -> None:
+        """Shares bought: a regular saving and an activity, one rescore (Credit.note_saved_activity)."""
+        def f(r: dict[str, Any]) -> None:
+            r["savings_regular"] += 1
+            r["activity"] += 1
         self._update(who, block, f)
 
     def counter(self, who: str, block: int, key: str, delta: int = 1) -> None:
@@ -341,8 +348,7 @@ def replay_scores(db: AnalyticsDB) -> ReplayReport:
                 bought[(gid, int(f["meeting"]))].add(f["member"])
 
                 def saved(w: str = f["member"], b: int = b) -> None:
-                    rp.counter(w, b, "savings_regular")
-                    rp.activity(w, b)
+                    rp.saved(w, b)
                 at(b, pos + 0.5, saved)
             elif e == "MeetingClosed":
                 attended = bought.get((gid, int(f["meeting"])), set())

@@ -244,6 +244,13 @@ class Credit(Pallet):
         """`who` saved at a group meeting (regular) or missed one."""
         self._bump(who, "savings_regular" if regular else "savings_missed")
 
+    def note_saved_activity(self, who: bytes) -> None:
+        """`who` saved at a group meeting, which is also a financial action: both counters, one rescore."""
+        def f(r: dict[str, Any]) -> None:
+            r["savings_regular"] += 1
+            r["activity"] += 1
+        self._update(who, f)
+
     def note_inflow(self, who: bytes, amount: int, asset: int) -> None:
         """`who` received money from outside (a remittance, a payment); months with inflows count."""
         month = month_of(self.block_number, self.rt.blocks_per_day)

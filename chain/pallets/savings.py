@@ -201,8 +201,7 @@ class SavingsGroups(SavingsEngine, Pallet):
         self.Groups.put(group_id, group)
         self.emit("SharesBought", {"group_id": group_id, "member": who, "meeting": meeting, "shares": count,
                                    "amount": amount, "social": social})
-        self._note("note_savings", who, True)
-        self._note("note_activity", who)
+        self._note("note_saved_activity", who)
 
     # -- the loan fund ---------------------------------------------------------------------------------------
     @call(3, ("group_id", U32), ("amount", COMPACT_U128), ("term_meetings", U16), weight=40_000_000)
