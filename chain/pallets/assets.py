@@ -101,11 +101,12 @@ class Assets(Pallet):
     @call(4, ("asset", U32), ("who", MULTI_ADDRESS), ("amount", COMPACT_U128), weight=30_000_000)
     def cash_in(self, origin: Origin, asset: int, who: Any, amount: int) -> None:
         """A licensed agent receives cash from a customer and mints the same amount of tokens to them."""
-        agent = self._ensure_agent(origin, asset)
+        agent = ensure_signed(origin)
+        details = self._check_agent(agent, asset)
         if amount == 0:
             raise self.fail("ZeroAmount")
         customer = lookup(who)
-        self.mint(asset, customer, amount)
+        self.mint(asset, customer, amount, details)
         self.emit("CashedIn", {"asset": asset, "agent": agent, "who": customer, "amount": amount})
 
     @call(5, ("asset", U32), ("agent", MULTI_ADDRESS), ("amount", COMPACT_U128), weight=30_000_000)
@@ -145,16 +146,18 @@ class Assets(Pallet):
                 self.Asset.put(asset, details)
         self.emit("Transferred", {"asset": asset, "from": src, "to": dst, "amount": amount})
 
-    def mint(self, asset: int, who: bytes, amount: int) -> None:
-        details = self.details(asset)
+    def mint(self, asset: int, who: bytes, amount: int, details: dict[str, Any] | None = None) -> None:
+        """Create `amount` tokens for `who` (`details`: the asset's, when the caller has just read them)."""
+        details = self.details(asset) if details is None else details
         before = self.Account.get(asset, who)
         details["supply"] = checked_add(details["supply"], amount)
         details["holders"] += before == 0 and amount > 0
         self.Account.put(asset, who, checked_add(before, amount))
         self.Asset.put(asset, details)
 
-    def burn(self, asset: int, who: bytes, amount: int) -> None:
-        details = self.details(asset)
+    def burn(self, asset: int, who: bytes, amount: int, details: dict[str, Any] | None = None) -> None:
+        """Destroy `amount` of `who`'s tokens (`details` as for `mint`)."""
+        details = self.details(asset) if details is None else details
         have = self.Account.get(asset, who)
         if amount > have:
             raise self.fail("InsufficientBalance", f"has {have}, needs {amount}")
@@ -167,10 +170,10 @@ class Assets(Pallet):
         """Burn `amount` of `who`'s tokens as cash paid out by a licensed, online agent of the asset's
         country (the agent checks of `cash_out`); emits CashedOut. For pallets that pay out for a user
         (a remittance collected at an agent, a merchant redeeming vouchers)."""
-        self._check_agent(agent, asset)
+        details = self._check_agent(agent, asset)
         if amount == 0:
             raise self.fail("ZeroAmount")
-        self.burn(asset, who, amount)
+        self.burn(asset, who, amount, details)
         self.emit("CashedOut", {"asset": asset, "agent": agent, "who": who, "amount": amount})
 
     def agent_country(self, agent: bytes) -> str | None:
@@ -178,20 +181,19 @@ class Assets(Pallet):
         info = self.Agents.get(agent)
         return None if info is None else info["country"]
 
-    def _check_agent(self, agent: bytes, asset: int) -> None:
+    def _check_agent(self, agent: bytes, asset: int) -> dict[str, Any]:
+        """NotAgent, AgentUnavailable, UnknownAsset or WrongCountry unless `agent` may serve `asset`;
+        returns the asset's details (read once: cash in and out go on to mint or burn with them)."""
         info = self.Agents.get(agent)
         if info is None:
             raise self.fail("NotAgent")
         if not info["active"]:
             raise self.fail("AgentUnavailable")
-        country = self.details(asset)["country"]
-        if country and info["country"] != country and not self.details(asset)["is_stable"]:
+        details = self.details(asset)
+        country = details["country"]
+        if country and info["country"] != country and not details["is_stable"]:
             raise self.fail("WrongCountry", f"agent serves {info['country']}, asset is {country}")
-
-    def _ensure_agent(self, origin: Origin, asset: int) -> bytes:
-        who = ensure_signed(origin)
-        self._check_agent(who, asset)
-        return who
+        return details
 
     def build_genesis(self, config: dict[str, Any]) -> None:
         for a in config.get("assets", []):
