@@ -12,6 +12,7 @@ from typing import Iterable, Iterator, Mapping
 from sortedcontainers import SortedList
 
 _ABSENT = object()
+ITEM_PREFIX_LEN = 32  # twox128(pallet) + twox128(item): every storage key of one item starts with it
 
 
 class StateBackend:
@@ -60,6 +61,9 @@ class Overlay:
         self._backend_get = backend.get  # bound once: every storage read of a block comes through get()
         self.changes: dict[bytes, bytes | None] = {}
         self._journal: list[dict[bytes, object]] = []
+        # changed keys by their storage item's 32-byte prefix (pallet + item hashes), so iterating a map
+        # merges only that item's changes, not the whole block's; may hold keys rolled back since
+        self._changed_by_item: dict[bytes, list[bytes]] = {}
 
     # reads ------------------------------------------------------------------------------------------
     def get(self, key: bytes) -> bytes | None:
@@ -71,7 +75,13 @@ class Overlay:
     def iter_prefix(self, prefix: bytes, start_after: bytes | None = None) -> Iterator[tuple[bytes, bytes]]:
         """(key, value) under prefix in key order, merging the block's changes over the backend; with
         `start_after`, only the keys after it (a cursor: resume where the last batch stopped)."""
-        mine = sorted(k for k in self.changes if k.startswith(prefix) and (start_after is None or k > start_after))
+        changes = self.changes
+        if len(prefix) >= ITEM_PREFIX_LEN:
+            candidates: Iterable[bytes] = set(self._changed_by_item.get(prefix[:ITEM_PREFIX_LEN], ()))
+        else:
+            candidates = changes
+        mine = sorted(k for k in candidates
+                      if k in changes and k.startswith(prefix) and (start_after is None or k > start_after))
         base = self.backend.iter_prefix(prefix, start_after)
         nb = next(base, None)
         i = 0
@@ -98,11 +108,22 @@ class Overlay:
 
     def set(self, key: bytes, value: bytes) -> None:
         self._record(key)
+        if key not in self.changes:
+            self._note_changed(key)
         self.changes[key] = value
 
     def delete(self, key: bytes) -> None:
         self._record(key)
+        if key not in self.changes:
+            self._note_changed(key)
         self.changes[key] = None
+
+    def _note_changed(self, key: bytes) -> None:
+        bucket = self._changed_by_item.get(key[:ITEM_PREFIX_LEN])
+        if bucket is None:
+            self._changed_by_item[key[:ITEM_PREFIX_LEN]] = [key]
+        else:
+            bucket.append(key)
 
     # transactions -----------------------------------------------------------------------------------
     def start_transaction(self) -> None:

@@ -42,3 +42,44 @@ def test_iter_from_walks_a_map_in_batches() -> None:
         seen += batch
         cursor = batch[-1]
     assert seen == every and sorted(k[0] for k in seen) == sorted(people)
+
+
+def test_overlay_prefix_walks_agree_with_a_plain_merge_through_writes_and_rollbacks() -> None:
+    """The overlay finds a storage item's changed keys through a per-item index (the 32-byte item prefix);
+    whatever the writes, deletes and rolled-back transactions, a walk equals merging the changes by hand."""
+    rng = random.Random(11)
+    items = [bytes([i]) * 32 for i in range(3)]
+
+    def key() -> bytes:
+        return rng.choice(items) + bytes([rng.randrange(4), rng.randrange(8)])
+
+    backend = StateBackend((key(), b"base") for _ in range(40))
+    overlay = Overlay(backend)
+    expected = dict(backend.items())
+    saved: list[dict[bytes, bytes]] = []
+    for step in range(600):
+        op = rng.random()
+        if op < 0.45:
+            k = key()
+            overlay.set(k, b"v%d" % step)
+            expected[k] = b"v%d" % step
+        elif op < 0.65:
+            k = key()
+            overlay.delete(k)
+            expected.pop(k, None)
+        elif op < 0.75:
+            overlay.start_transaction()
+            saved.append(dict(expected))
+        elif op < 0.85 and saved:
+            overlay.rollback_transaction()
+            expected = saved.pop()
+        elif saved:
+            overlay.commit_transaction()
+            saved.pop()
+        prefix = rng.choice(items) + (bytes([rng.randrange(4)]) if rng.random() < 0.5 else b"")
+        if rng.random() < 0.2:
+            prefix = prefix[:rng.randrange(1, 32)]  # shorter than an item prefix: the whole block's changes
+        after = key() if rng.random() < 0.3 else None
+        walk = list(overlay.iter_prefix(prefix, start_after=after))
+        assert walk == sorted((k, v) for k, v in expected.items()
+                              if k.startswith(prefix) and (after is None or k > after)), step
