@@ -254,12 +254,13 @@ def default_processes() -> int:
 BACKGROUND_NICE = 5  # how much lower the helper processes' CPU priority is than the node's
 
 
-def background_worker_init() -> None:
+def background_worker_init(nice: int = BACKGROUND_NICE) -> None:
     """Start of a helper process (signature checks, bulk signing, the index writer): lower its CPU
-    priority. With two cores the node's own thread is the critical path (it builds every block); helpers
-    that run ahead in bursts would otherwise take its core, and it then waits runnable but not running."""
+    priority by `nice`. With two cores the node's own thread is the critical path (it builds every block);
+    helpers that run ahead in bursts would otherwise take its core, and it then waits runnable but not
+    running."""
     try:
-        os.nice(BACKGROUND_NICE)
+        os.nice(nice)
     except OSError:  # not permitted here: run at normal priority
         pass
 

@@ -609,6 +609,7 @@ def test_index_writer_never_writes_a_batch_another_writer_already_wrote(chain_di
         store.append_blocks(blocks)
         store.wait_indexed()
     assert store_index_worker.index_batch(str(chain_dir / INDEX_NAME), str(chain_dir / DB_NAME), 3, 5, 1000) == ("moved", 5)
+    store_index_worker._forget(str(chain_dir / INDEX_NAME), str(chain_dir / DB_NAME))  # (called here, not in a helper)
     with BlockStore(chain_dir) as store:
         assert_consistent(store)
 
@@ -632,3 +633,25 @@ def test_workers_forked_while_a_store_is_open_do_not_keep_it_locked(tmp_path):
     finally:
         shutdown_verifier()
 
+
+def test_the_index_writers_kept_connection_is_handed_back_and_follows_a_rebuilt_index(chain_dir: Path) -> None:
+    """The helper keeps its connection between batches; closing the store makes it close it (no WAL file
+    left over), and a deleted and rebuilt index is written through a new one."""
+    from chain import store_index_worker
+
+    blocks = make_chain(12, seed=8)
+    with BlockStore(chain_dir) as store:
+        for b in blocks[:6]:
+            append(store, b)
+        store.wait_indexed()
+        assert store.indexed_head() == 5
+        assert dict(store.current_state()) == states_after(blocks)[5]
+    assert not any(Path(str(chain_dir / name) + "-wal").exists() for name in (DB_NAME, INDEX_NAME))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(chain_dir / INDEX_NAME) + suffix).unlink(missing_ok=True)
+    with BlockStore(chain_dir) as store:  # rebuilt by the same helper process, on the new file
+        for b in blocks[6:]:
+            append(store, b)
+        store.wait_indexed()
+        assert_consistent(store)
+    assert store_index_worker._helper is not None and store_index_worker._helper.proc.poll() is None
