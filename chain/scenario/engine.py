@@ -18,6 +18,7 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -32,7 +33,7 @@ from chain.scenario.params import ScenarioParams, params_from_dict, scenario as 
 from chain.scenario.policies import CORE_POLICIES, STATE_UPDATES, Policy
 from chain.scenario.population import Population, build_population
 from chain.scenario.registry import PersonRecord, Registry, open_key, registry_path
-from chain.scenario.signing import BulkSigner
+from chain.scenario.signing import BulkSigner, SignSession
 from chain.scenario.state import RATE_SCALE, STABLE, Action, ModelState, Pending, Shock
 from chain.types import UNIT
 
@@ -45,7 +46,9 @@ Progress = Callable[[float, str], None]
 GENESIS_PUI = {"operator": 100_000, "oracle": 100, "mfi": 1_000, "fx_lp": 1_000, "ngo": 1_000, "agent_abroad": 1_000,
                "agent": 100, "merchant": 5, "educator": 5, "migrant": 5, "donor": 5}
 HOUSEHOLD_PUI = 2
-PIPELINE_GROUP = 700  # extrinsics a group (>= crypto.PARALLEL_MIN_BATCH, so the pool verifies it over both cores)
+PIPELINE_GROUP = 1  # extrinsics a group at least: one block a group (the pool checks even small batches
+# over the workers when they are prepared ahead)
+PREPARE_AHEAD = 2  # groups whose signatures are being checked while one is admitted and sealed
 
 
 def _timed(it: Iterator[Any], timings: dict[str, float], key: str) -> Iterator[Any]:
@@ -257,9 +260,10 @@ class Simulation:
     def _rng(self, day: int, name: str) -> random.Random:
         return random.Random(int.from_bytes(blake2_256(f"{self.seed}/{day}/{name}".encode()), "little"))
 
-    def decide_day(self) -> list[Action]:
+    def decide_day(self, sink: Callable[[list[Action]], None] | None = None) -> list[Action]:
         """Today's actions: shock transitions, domain setup, state updates, then every policy in order,
-        each action's expected effect applied before the next policy looks."""
+        each action's expected effect applied before the next policy looks. `sink` gets each policy's
+        actions as soon as they are taken (the bulk path signs them meanwhile)."""
         st, p = self.state, self.params
         actions: list[Action] = []
 
@@ -267,6 +271,8 @@ class Simulation:
             for a in acts:
                 st.expect(a)
             actions.extend(acts)
+            if sink is not None and acts:
+                sink(acts)
 
         for i in st.activating:
             st.active[i] = True
@@ -305,16 +311,24 @@ class Simulation:
                 tm, clock = self.timings, time.perf_counter
                 stats.blocks += self._align()
                 stats.reports += self._due_fraud()
+                live = bool(pace) or on_block is not None
+                # bulk: each policy's actions are signed over the workers while the next policies decide
+                session = None if live else self.signer.session()
+                sink = None
+                if session is not None:
+                    def sink(acts: list[Action], session: SignSession = session) -> None:
+                        session.add(self._items(acts))
                 t = clock()
-                actions = self.decide_day()
+                actions = self.decide_day(sink)
+                if session is not None:
+                    session.flush()
                 t1 = clock()
                 tm["decide"] += t1 - t
                 bpd = self.state.blocks_per_day
                 per_block = max(1, math.ceil((len(actions) + self.node.pool.status().ready) / bpd))
-                items = self._items(actions)
                 results: list[bytes | InvalidTransaction] = []
-                if pace or on_block is not None:  # live: one block at a time, durable as it comes
-                    raws = self.signer.sign(items)
+                if session is None:  # live: one block at a time, durable as it comes
+                    raws = self.signer.sign(self._items(actions))
                     t2 = clock()
                     results = self.node.submit_many(raws, seal=False) if raws else []
                     t3 = clock()
@@ -328,29 +342,30 @@ class Simulation:
                         if on_block is not None:
                             on_block()
                     tm["produce"] += clock() - t3
-                else:  # bulk, a pipeline: group k+1 is signed (signer workers) and its signatures are
-                    # checked (pool workers) while group k is admitted and sealed (group commit)
-                    # groups of whole blocks; the day's first is one block, so little waits for its signatures
+                else:  # bulk, a pipeline: the day was signed while it was decided; the signatures of
+                    # the next PREPARE_AHEAD groups are checked (pool workers) while group k is admitted
+                    # and sealed. Groups of whole blocks; the day's first is one block.
                     group_blocks = max(1, min(bpd, math.ceil(PIPELINE_GROUP / per_block)))
                     plan: list[tuple[int, int]] = []  # (extrinsics, blocks) per group
-                    rest = len(items)
+                    rest = len(actions)
                     while rest > 0:
                         blocks = 1 if not plan else group_blocks
                         plan.append((min(rest, per_block * blocks), blocks))
                         rest -= plan[-1][0]
                     produced = 0
-                    stream = self.signer.sign_stream(items, [n for n, _ in plan])
-                    prev: tuple[Any, int] | None = None
+                    stream = (session.take(n) for n, _ in plan)
+                    ahead: deque[tuple[Any, int]] = deque()  # prepared groups, not admitted yet
                     with self.node.deferred_commit():  # the day's blocks are stored in one group commit
                         for raws, (_, blocks) in zip(_timed(stream, tm, "sign"), plan):
                             t2 = clock()
-                            prepared = self.node.prepare_many(raws)
+                            ahead.append((self.node.prepare_many(raws), blocks))
                             tm["submit"] += clock() - t2
-                            if prev is not None:
-                                produced += self._admit_and_seal(prev[0], results, stats, False, prev[1], per_block, produced)
-                            prev = (prepared, blocks)
-                        if prev is not None:
-                            produced += self._admit_and_seal(prev[0], results, stats, True, prev[1], per_block, produced)
+                            if len(ahead) > PREPARE_AHEAD:
+                                prepared, n = ahead.popleft()
+                                produced += self._admit_and_seal(prepared, results, stats, False, n, per_block, produced)
+                        while ahead:
+                            prepared, n = ahead.popleft()
+                            produced += self._admit_and_seal(prepared, results, stats, not ahead, n, per_block, produced)
                         t3 = clock()
                         if produced < bpd:
                             stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))

@@ -1,5 +1,7 @@
 """Bulk signing gives exactly the bytes of chain.extrinsic.sign_extrinsic, in order, over worker
 processes or in-process; demo keys derive from the seed."""
+import pytest
+
 from chain.crypto import Keypair, KeyType, verify
 from chain.extrinsic import decode_extrinsic, sign_extrinsic, signing_payload
 from chain.runtime import Runtime
@@ -28,8 +30,26 @@ def test_bulk_signing_matches_sign_extrinsic_in_and_out_of_process():
     local = BulkSigner(GENESIS, 100, 1, workers=1, runtime=rt)
     try:
         out = parallel.sign(items)
-        streamed = [x for group in parallel.sign_stream(items, [300, 300, len(items) - 600]) for x in group]
-        assert out == local.sign(items) == streamed
+        assert out == local.sign(items)
+        for signer in (parallel, local):  # a session: items added in uneven parts, taken in other parts
+            session = signer.session(chunk=100)
+            session.add(items[:30])
+            first = session.take(20)  # fewer added than a chunk: signed here
+            session.add(items[30:450])
+            session.add(items[450:])
+            rest = session.take(400)
+            session.flush()
+            rest += session.take(len(items) - 420)
+            assert first + rest == out
+            with pytest.raises(ValueError, match="1 signed extrinsics asked for, 0 left"):
+                session.take(1)
+        session = parallel.session(chunk=100)  # a worker dies mid-session: its chunks are signed here
+        session.add(items[:300])
+        for p in list(parallel._get_pool()._processes.values()):
+            p.kill()
+        session.add(items[300:])
+        session.flush()
+        assert session.take(len(items)) == out
     finally:
         parallel.close()
     secret, public, pallet, call, args, nonce = items[7]
