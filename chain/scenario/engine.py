@@ -46,9 +46,7 @@ Progress = Callable[[float, str], None]
 GENESIS_PUI = {"operator": 100_000, "oracle": 100, "mfi": 1_000, "fx_lp": 1_000, "ngo": 1_000, "agent_abroad": 1_000,
                "agent": 100, "merchant": 5, "educator": 5, "migrant": 5, "donor": 5}
 HOUSEHOLD_PUI = 2
-PIPELINE_GROUP = 1  # extrinsics a group at least: one block a group (the pool checks even small batches
-# over the workers when they are prepared ahead)
-PREPARE_AHEAD = 2  # groups whose signatures are being checked while one is admitted and sealed
+PREPARE_AHEAD = 2  # blocks' worth of extrinsics whose signatures are being checked while one is sealed
 
 
 def _timed(it: Iterator[Any], timings: dict[str, float], key: str) -> Iterator[Any]:
@@ -343,29 +341,21 @@ class Simulation:
                             on_block()
                     tm["produce"] += clock() - t3
                 else:  # bulk, a pipeline: the day was signed while it was decided; the signatures of
-                    # the next PREPARE_AHEAD groups are checked (pool workers) while group k is admitted
-                    # and sealed. Groups of whole blocks; the day's first is one block.
-                    group_blocks = max(1, min(bpd, math.ceil(PIPELINE_GROUP / per_block)))
-                    plan: list[tuple[int, int]] = []  # (extrinsics, blocks) per group
-                    rest = len(actions)
-                    while rest > 0:
-                        blocks = 1 if not plan else group_blocks
-                        plan.append((min(rest, per_block * blocks), blocks))
-                        rest -= plan[-1][0]
+                    # the next PREPARE_AHEAD blocks' extrinsics are checked (pool workers) while one
+                    # block's are admitted and sealed
+                    sizes = [min(per_block, len(actions) - i) for i in range(0, len(actions), per_block)]
                     produced = 0
-                    stream = (session.take(n) for n, _ in plan)
-                    ahead: deque[tuple[Any, int]] = deque()  # prepared groups, not admitted yet
+                    stream = (session.take(n) for n in sizes)
+                    ahead: deque[Any] = deque()  # prepared batches, not admitted yet
                     with self.node.deferred_commit():  # the day's blocks are stored in one group commit
-                        for raws, (_, blocks) in zip(_timed(stream, tm, "sign"), plan):
+                        for raws in _timed(stream, tm, "sign"):
                             t2 = clock()
-                            ahead.append((self.node.prepare_many(raws), blocks))
+                            ahead.append(self.node.prepare_many(raws))
                             tm["submit"] += clock() - t2
                             if len(ahead) > PREPARE_AHEAD:
-                                prepared, n = ahead.popleft()
-                                produced += self._admit_and_seal(prepared, results, stats, False, n, per_block, produced)
+                                produced += self._admit_and_seal(ahead.popleft(), results, stats, False, per_block, produced)
                         while ahead:
-                            prepared, n = ahead.popleft()
-                            produced += self._admit_and_seal(prepared, results, stats, not ahead, n, per_block, produced)
+                            produced += self._admit_and_seal(ahead.popleft(), results, stats, not ahead, per_block, produced)
                         t3 = clock()
                         if produced < bpd:
                             stats.blocks += len(self.node.produce_blocks(bpd - produced, per_block))
@@ -388,16 +378,16 @@ class Simulation:
             self.total.add(stats)
             return stats
 
-    def _admit_and_seal(self, prepared: Any, results: list[Any], stats: RunStats, last: bool, group_blocks: int,
-                        per_block: int, produced: int) -> int:
-        """Admit one prepared group and seal its blocks (the rest of the day after the last group);
-        returns the blocks made."""
+    def _admit_and_seal(self, prepared: Any, results: list[Any], stats: RunStats, last: bool, per_block: int,
+                        produced: int) -> int:
+        """Admit one prepared block's worth of extrinsics and seal that block (the rest of the day's
+        blocks after the last); returns the blocks made."""
         tm, clock = self.timings, time.perf_counter
         bpd = self.state.blocks_per_day
         t2 = clock()
         results += self.node.admit_prepared(prepared, seal=False)
         t3 = clock()
-        n = bpd - produced if last else min(group_blocks, bpd - produced)
+        n = bpd - produced if last else min(1, bpd - produced)
         if n:
             stats.blocks += len(self.node.produce_blocks(n, per_block))
         tm["submit"] += t3 - t2
