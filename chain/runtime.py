@@ -474,7 +474,10 @@ class Runtime:
         try:
             self.dispatch_call(call, Origin.signed(who))
         except DispatchError as exc:
-            error = exc
+            # kept in the outcome: without its traceback, which would keep every frame of the caller's
+            # stack alive (a bulk day's actions with them) in a cycle that the paused collector misses
+            error = exc.with_traceback(None)
+            error.__context__ = None
         except Exception as exc:  # a pallet bug must not halt the chain; the call failed, visibly
             error = self._defect(f"{call[0]}.{call[1][0]}", exc)
         if self.fast_paths:

@@ -252,3 +252,20 @@ def test_deferred_commit_stores_and_announces_blocks_only_when_it_ends(tmp_path)
     from chain.node import verify_chain
 
     assert verify_chain(tmp_path) == 6  # re-executed from genesis: every hash and root checks
+
+
+def test_a_failed_calls_error_is_kept_without_its_traceback(tmp_path):
+    """The outcome keeps the DispatchError, not its traceback: that would hold every frame of the caller's
+    stack (a scenario day's actions) in a reference cycle, which a bulk run freezes instead of freeing."""
+    from chain.client import EmbeddedClient
+    from chain.extrinsic import decode_extrinsic
+
+    with Node(tmp_path / "c", seal="manual") as node:
+        client = EmbeddedClient.from_node(node)
+        raw = client.sign(dev_keypair("Alice"), "Balances", "transfer_keep_alive",
+                          {"dest": ("Id", dev_keypair("Bob").public), "value": 10**30})
+        with node.lock:
+            node.rt.prepare_for_validation(node.head.number, node.head.hash)
+            outcome = node.rt.apply_extrinsic(decode_extrinsic(raw))
+        assert not outcome.success and outcome.error is not None
+        assert outcome.error.__traceback__ is None and outcome.error.__context__ is None
