@@ -273,14 +273,30 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
                 _POOL.shutdown(wait=False, cancel_futures=True)
             _POOL = None  # a pool inherited through fork belongs to the parent: just forget it
         if _POOL is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=background_worker_init)
+            _POOL = start_worker_pool(workers)
             _POOL_KEY = (os.getpid(), workers)
         return _POOL
+
+
+# Held while this process starts child processes: a worker pool's forks, a helper's Popen. A fork in one
+# thread while another thread is between fork and exec in Popen gives the forked worker a copy of
+# Popen's error pipe, and Popen then waits for it forever (seen: a scenario run hung at its first index
+# batch while the signing pool started).
+SPAWN_LOCK = threading.Lock()
+
+
+def start_worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` forked helper processes (lower priority, see background_worker_init), all
+    started now, under SPAWN_LOCK (a fork-context pool starts every worker at its first task)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with SPAWN_LOCK:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=background_worker_init)
+        pool.submit(int).result()
+    return pool
 
 
 def shutdown_verifier() -> None:

@@ -34,7 +34,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from chain.crypto import background_worker_init
+from chain.crypto import SPAWN_LOCK, background_worker_init
 from chain.errors import ChainError
 from chain.hashing import blake2_256
 from chain.store_files import sqlite_uri, transaction
@@ -57,8 +57,9 @@ class _Helper:
     def __init__(self) -> None:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
-        self.proc = subprocess.Popen([sys.executable, "-m", "chain.store_index_worker"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, env=env)
+        with SPAWN_LOCK:  # no worker pool forks while this Popen is between its fork and exec
+            self.proc = subprocess.Popen([sys.executable, "-m", "chain.store_index_worker"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=env)
 
     def call(self, request: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """Send a request and wait for its reply (releasing the GIL); None if the helper died."""

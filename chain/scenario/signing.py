@@ -6,7 +6,6 @@ Small batches are signed in-process (a round trip to the workers costs more than
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections import deque
@@ -16,7 +15,7 @@ from typing import Any, Sequence
 
 import nacl.bindings
 
-from chain.crypto import KeyType, background_worker_init
+from chain.crypto import KeyType, start_worker_pool
 from chain.extrinsic import encode_signed, signing_payload
 
 # (64-byte ed25519 secret, 32-byte public, pallet, call, args, nonce): the call is encoded where it is signed
@@ -70,9 +69,7 @@ class BulkSigner:
     def _get_pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None or self._pid != os.getpid():
-                methods = multiprocessing.get_all_start_methods()
-                ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=background_worker_init)
+                self._pool = start_worker_pool(self.workers)
                 self._pid = os.getpid()
             return self._pool
 
