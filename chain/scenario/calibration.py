@@ -6,8 +6,7 @@ The shipped code reads only the files in `chain/scenario/data/` and the constant
 - `data/kiva_loans_ke_ph_ng_gt.csv`: the 363 rows for Kenya, the Philippines, Nigeria and Guatemala of
   a 1,000-row random sample of Kiva's public loans table (2014-2017; Kaggle "Data Science for Good:
   Kiva Crowdfunding", sample from GitHub feng443/RUDS-Proj1-Kiva-Crowd-Funding-Visualization,
-  resource/kiva_loans_sample.csv): loan amount (USD), term (months), sector, activity, repayment interval,
-  and the number of borrowers (a group loan has several: 16 of Kenya's 90 rows, 5 of Guatemala's 7).
+  resource/kiva_loans_sample.csv): loan amount (USD), term (months), sector, activity, repayment interval.
   Borrower names, genders, free-text uses and places were left out.
 - `data/rpw_corridors_2025q1.csv`: World Bank Remittance Prices Worldwide, 2025 Q1, the corridors
   into KEN, PHL, NGA and GTM: unweighted mean over providers of the total cost (%) of sending USD 200
@@ -64,7 +63,6 @@ class KivaLoan:
     sector: str
     activity: str
     repayment_interval: str  # monthly | irregular | bullet | weekly
-    borrowers: int = 1  # more than one: a group loan (the scenario names fellow villagers as guarantors)
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def kiva_loans() -> tuple[KivaLoan, ...]:
     with KIVA_FILE.open(newline="", encoding="utf-8") as fh:
         return tuple(
             KivaLoan(int(r["kiva_id"]), r["country_code"], float(r["loan_amount_usd"]), int(r["term_in_months"]),
-                     r["sector"], r["activity"], r["repayment_interval"], int(r["borrowers"]))
+                     r["sector"], r["activity"], r["repayment_interval"])
             for r in csv.DictReader(fh)
         )
 

@@ -24,9 +24,6 @@ POOL_SHARE = 0.2  # share of applicants who borrow from their community's pool w
 POOL_DEPOSIT_SHARE = 0.5  # merchants and vendors put this share of their surplus into the pool, monthly (assumption)
 PRESCREENED = 0.75  # a loan officer sizes most applications to repayment capacity before they are filed (assumption)
 MFI_TOPUP_LOANS = 40  # the MFI tops its vault up to about this many average loans
-GUARANTEE_BPS = 2_000  # a group loan's guarantors pledge 20% of its principal between them (assumption: a
-# solidarity-group guarantee; the Kiva data says which loans had several borrowers, not the pledge)
-MAX_LOAN_GUARANTORS = 2  # fellow villagers named on a group loan (at most its other Kiva borrowers)
 GRACE_DAYS, LATE_FEE_BPS, DEFAULT_DAYS = 3, 200, 90  # product terms (assumption: typical MFI practice)
 
 
@@ -70,7 +67,7 @@ def setup(sim: Any) -> list[Action]:
                 terms = {"asset": asset, "min_amount": 1_000, "max_amount": 10**15, "term": shape[0], "interval_days": shape[1],
                          "interest_kind": ("Declining", None), "rate_bps": st.params.lending.annual_interest_bps, "tiers": [],
                          "grace_days": GRACE_DAYS, "late_fee_bps": LATE_FEE_BPS, "default_days": DEFAULT_DAYS,
-                         "min_score": 0, "min_guarantors": 0, "newcomer_guarantors": None, "guarantee_bps": GUARANTEE_BPS,
+                         "min_score": 0, "min_guarantors": 0, "newcomer_guarantors": None, "guarantee_bps": 0,
                          "auto_approve": False}
                 out.append(Action(mfi, "Lending", "create_product", {"terms": terms}, "loan.product"))
                 lend["products"][f"{country}/{shape[0]}/{shape[1]}"] = next_product
@@ -85,7 +82,7 @@ def setup(sim: Any) -> list[Action]:
                 terms = {"asset": asset, "min_amount": 1_000, "max_amount": 10**15, "term": POOL_TERM, "interval_days": 30,
                          "interest_kind": ("Declining", None), "rate_bps": st.params.lending.annual_interest_bps, "tiers": [],
                          "grace_days": GRACE_DAYS, "late_fee_bps": LATE_FEE_BPS, "default_days": DEFAULT_DAYS,
-                         "min_score": 0, "min_guarantors": 0, "newcomer_guarantors": None, "guarantee_bps": GUARANTEE_BPS,
+                         "min_score": 0, "min_guarantors": 0, "newcomer_guarantors": None, "guarantee_bps": 0,
                          "auto_approve": False}
                 out.append(Action(manager, "InvestmentPool", "create_pool", {"asset": asset}, "pool.create"))
                 out.append(Action(manager, "InvestmentPool", "create_product", {"pool_id": next_pool, "terms": terms},
@@ -107,7 +104,6 @@ def _refresh(sim: Any, st: ModelState, lend: dict[str, Any]) -> None:
     with sim.node.lock:
         for lid, ln in list(lend["loans"].items()):
             if ln["status"] == "Rejected":
-                _release_pledges(st, ln)
                 del lend["loans"][lid]
                 continue
             if ln["status"] == "Requested" and ln["day"] < st.day - 1 or ln["status"] == "Approved" or (
@@ -122,8 +118,6 @@ def _refresh(sim: Any, st: ModelState, lend: dict[str, Any]) -> None:
                 st.bal[ln["a"]][b] = assets.Account.get(ln["a"], st.pop.people[b].public)
                 if ln["status"] != "Active":
                     if ln["status"] not in ("Requested", "Approved"):
-                        if ln["status"] != "Defaulted":
-                            _release_pledges(st, ln)
                         del lend["loans"][lid]
                         st.reserve.pop(b, None)
                     continue
@@ -266,44 +260,9 @@ def requests(p: ScenarioParams, st: ModelState, rng: random.Random) -> list[Acti
         if product is None or amount < 1_000:
             continue
         borrowing.add(i)
-        pool_loan = pool is not None and product == pool["product"]
-        guarantors = [] if pool_loan else _guarantors(st, i, asset, amount, kiva.borrowers - 1, borrowing, rng)
-        out.append(Action(i, "Lending", "request_loan",
-                          {"product_id": product, "amount": amount, "guarantors": [st.pop.people[g].public for g in guarantors],
-                           "auto_debit": rng.random() < lp.auto_debit_share},
+        out.append(Action(i, "Lending", "request_loan", {"product_id": product, "amount": amount, "guarantors": [],
+                                                         "auto_debit": rng.random() < lp.auto_debit_share},
                           f"loan.request.{kiva.sector}:{kiva.term_months}"))
-    return out
-
-
-def _guarantors(st: ModelState, i: int, asset: int, amount: int, others: int, borrowing: set[int],
-                rng: random.Random) -> list[int]:
-    """For a group loan (its Kiva row had `others` more borrowers): up to MAX_LOAN_GUARANTORS adults of the
-    borrower's village, not borrowing themselves, who can each pledge their share of the guarantee."""
-    want = min(others, MAX_LOAN_GUARANTORS)
-    person = st.pop.people[i]
-    if want <= 0 or person.village < 0:
-        return []
-    share = _pledge_share(amount, want)
-    candidates = [j for j in st.pop.villages[person.village].adults
-                  if j != i and j not in borrowing and st.active[j] and st.asset_of(j) == asset]
-    rng.shuffle(candidates)
-    return sorted(j for j in candidates[:4 * want] if st.spendable(asset, j) >= share)[:want]
-
-
-def _pledge_share(amount: int, guarantors: int) -> int:
-    """Each guarantor's part of the guarantee (the pallet asks for amount * GUARANTEE_BPS / 10,000 in all)."""
-    return -(-(amount * GUARANTEE_BPS // 10_000) // guarantors)
-
-
-def pledges(p: ScenarioParams, st: ModelState, rng: random.Random) -> list[Action]:
-    """The guarantors named on today's requests pledge their shares into the loans' escrow at once (the MFI
-    approves a loan only when its guarantee is complete); the pledges come back when the loan closes."""
-    out = []
-    for lid, ln in _lend(st)["loans"].items():
-        if ln["status"] == "Requested" and ln.get("g") and "pledges" not in ln:
-            share = _pledge_share(ln["amount"], len(ln["g"]))
-            for g in ln["g"]:
-                out.append(Action(g, "Lending", "pledge", {"loan_id": int(lid), "amount": share}, "loan.pledge"))
     return out
 
 
@@ -398,7 +357,7 @@ def vouching(p: ScenarioParams, st: ModelState, rng: random.Random) -> list[Acti
 
 POLICIES = (("mfi_capital", mfi_capital), ("loan_vouching", vouching), ("loan_approvals", approvals), ("loan_invest", invest),
             ("pool_deposits", pool_deposits), ("loan_repayments", repayments),
-            ("loan_requests", requests), ("loan_pledges", pledges))
+            ("loan_requests", requests))
 
 
 # -- expected effects ----------------------------------------------------------------------------------------
@@ -417,21 +376,7 @@ def _expect_request(st: ModelState, a: Action) -> None:
     months = int(a.tag.rpartition(":")[2]) if ":" in a.tag else 12
     lend["loans"][str(lid)] = {"b": a.signer, "a": st.asset_of(a.signer), "amount": a.args["amount"],
                                "auto": a.args["auto_debit"], "status": "Requested", "day": st.day, "pool": pool,
-                               "months": months, "g": [st.idx(g) for g in a.args["guarantors"]]}
-
-
-def _expect_pledge(st: ModelState, a: Action) -> None:
-    ln = _lend(st)["loans"].get(str(a.args["loan_id"]))
-    if ln is not None:
-        st.bal[ln["a"]][a.signer] -= a.args["amount"]
-        ln.setdefault("pledges", {})[str(a.signer)] = a.args["amount"]
-
-
-def _release_pledges(st: ModelState, ln: dict[str, Any]) -> None:
-    """A loan closed repaid, rejected or cancelled: its pledges went back to the guarantors. (After a
-    default the pallet draws on them first; the next wallet reconciliation reads what came back.)"""
-    for g, amount in ln.pop("pledges", {}).items():
-        st.bal[ln["a"]][int(g)] += amount
+                               "months": months}
 
 
 def _pool_of(st: ModelState, ln: dict[str, Any]) -> dict[str, Any] | None:
@@ -489,7 +434,6 @@ def _expect_vouch(st: ModelState, a: Action) -> None:
 EXPECT[("Credit", "vouch")] = _expect_vouch
 EXPECT[("Lending", "deposit_liquidity")] = _expect_deposit
 EXPECT[("Lending", "request_loan")] = _expect_request
-EXPECT[("Lending", "pledge")] = _expect_pledge
 def _expect_reject(st: ModelState, a: Action) -> None:
     ln = _lend(st)["loans"].get(str(a.args["loan_id"]))
     if ln is not None:
