@@ -22,7 +22,6 @@ from chain.errors import StoreError
 DB_NAME, INDEX_NAME, LOCK_NAME = "chain.sqlite", "index.sqlite", "LOCK"
 APPLICATION_ID, INDEX_APPLICATION_ID = 0x50554855, 0x50554858  # "PUHU", "PUHX" in the SQLite headers
 SCHEMA_VERSION = 1
-
 _POOL_MAX = 8  # idle read connections kept
 _PAGE_SIZE = 16384  # blobs span 4x fewer overflow pages; index commits write fewer pages
 CHAIN_TABLES, INDEX_TABLES = {"meta", "blocks"}, {"progress", "state", "history", "xt_index"}
